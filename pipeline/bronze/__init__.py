@@ -1,0 +1,1 @@
+"""Bronze: raw draws read from a source, typed, validated per rule era, loaded idempotently."""

@@ -1,0 +1,123 @@
+"""Recognise a source's format from its header and split rows into named raw fields.
+
+Known formats: the NY open-data export (winning numbers as one string, the special ball either
+last in that string or in its own column) and a normalized CSV. Unknown extra columns are ignored.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from pipeline.errors import SourceError
+from pipeline.games import Game
+
+WHITE_COLS = tuple(f"white_{i}" for i in range(1, 6))
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
+
+
+@dataclass(frozen=True)
+class RawRow:
+    line_no: int  # 1-based line in the source, header is line 1
+    raw: str  # the source's own text for the row, kept for quarantine
+    date_text: str
+    whites: list[str]
+    special: str
+    multiplier: str
+    problem: str | None = None  # a structural problem found while splitting
+
+
+@dataclass(frozen=True)
+class Layout:
+    name: str
+    date_col: int
+    numbers_col: int | None  # NY: the winning numbers string
+    white_cols: tuple[int, ...]
+    special_col: int | None
+    multiplier_col: int | None
+    width: int
+
+
+def detect_layout(header: list[str], game: Game) -> Layout:
+    cols = [_norm(h) for h in header]
+    index = {c: i for i, c in enumerate(cols)}
+    special_names = [_norm(game.special_name), "special_ball"]
+    special_col = next((index[n] for n in special_names if n in index), None)
+    mult = index.get("multiplier")
+    if "draw_date" not in index:
+        raise SourceError(f"unknown source header {header!r}: no 'Draw Date' / 'draw_date' column")
+    if "winning_numbers" in index:
+        return Layout("ny_open_data", index["draw_date"], index["winning_numbers"], (),
+                      special_col, mult, len(cols))
+    missing = [c for c in WHITE_COLS if c not in index]
+    if missing or special_col is None:
+        need = missing + ([] if special_col is not None else [" or ".join(special_names)])
+        raise SourceError(f"unknown source header {header!r}: missing column(s) {need}")
+    return Layout("normalized", index["draw_date"], None, tuple(index[c] for c in WHITE_COLS),
+                  special_col, mult, len(cols))
+
+
+def _row_text(fields: list[str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(fields)
+    return buf.getvalue()
+
+
+def split_rows(text: str, game: Game) -> tuple[Layout, Iterator[RawRow]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration as exc:
+        raise SourceError("source has no header line") from exc
+    except csv.Error as exc:
+        raise SourceError(f"source header is not CSV: {exc}") from exc
+    layout = detect_layout(header, game)
+
+    def rows() -> Iterator[RawRow]:
+        line = 1
+        while True:
+            try:
+                fields = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                line = reader.line_num
+                yield RawRow(line, f"<unparseable CSV: {exc}>", "", [], "", "", f"bad_csv: {exc}")
+                continue
+            line = reader.line_num
+            if not fields or all(not f.strip() for f in fields):
+                continue  # blank line: nothing to keep
+            yield _to_raw(line, fields, layout)
+
+    return layout, rows()
+
+
+def _get(fields: list[str], col: int | None) -> str:
+    if col is None or col >= len(fields):
+        return ""
+    return fields[col].strip()
+
+
+def _to_raw(line: int, fields: list[str], layout: Layout) -> RawRow:
+    raw = _row_text(fields)
+    date_text = _get(fields, layout.date_col)
+    problem = None
+    if len(fields) < layout.width:
+        problem = f"missing_fields: {len(fields)} fields, header has {layout.width}"
+    if layout.numbers_col is not None:
+        numbers = _get(fields, layout.numbers_col).split()
+        if layout.special_col is not None:
+            whites, special = numbers, _get(fields, layout.special_col)
+        else:
+            whites, special = numbers[:-1], (numbers[-1] if numbers else "")
+    else:
+        whites = [_get(fields, c) for c in layout.white_cols]
+        special = _get(fields, layout.special_col)
+    return RawRow(line, raw, date_text, whites, special, _get(fields, layout.multiplier_col),
+                  problem)

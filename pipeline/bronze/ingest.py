@@ -1,0 +1,97 @@
+"""Ingest one source into bronze: read, validate, stage, gate, publish (one transaction)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import uuid
+
+from pipeline.bronze.formats import split_rows
+from pipeline.bronze.sources import read_source
+from pipeline.bronze.validate import Draw, validate_rows
+from pipeline.db import advisory_xact_lock, connect, run_sql
+from pipeline.games import get_game
+from pipeline.quality.gate import run_gate
+from pipeline.quality.results import GateFailedError
+
+log = logging.getLogger(__name__)
+
+STAGE_COLUMNS = ("batch_id", "line_no", "game", "draw_date", "white_1", "white_2", "white_3",
+                 "white_4", "white_5", "special_ball", "multiplier", "white_order_source",
+                 "era", "source", "record_hash")
+
+
+def _stage(conn, batch_id, game_id, source, sha, rows_read, draws: list[Draw], rejects):
+    with conn.transaction():
+        run_sql(conn, "bronze/clear_failed_staging.sql", {"game": game_id})
+        run_sql(conn, "bronze/start_batch.sql", {"batch_id": batch_id, "game": game_id,
+                "source": source, "sha256": sha, "rows_read": rows_read})
+        with conn.cursor() as cur:
+            with cur.copy("copy ops.quarantine (batch_id, line_no, game, raw_record, reason)"
+                          " from stdin") as copy:
+                for line_no, raw, reason in rejects:
+                    copy.write_row((batch_id, line_no, game_id, raw, reason))
+            cols = ", ".join(STAGE_COLUMNS)
+            with cur.copy(f"copy staging.draws ({cols}) from stdin") as copy:
+                for d in draws:
+                    copy.write_row((batch_id, d.line_no, game_id, d.draw_date, *d.whites,
+                                    d.special, d.multiplier,
+                                    list(d.white_order_source) if d.white_order_source else None,
+                                    d.era, source, d.record_hash))
+
+
+def _finish(conn, batch_id, status, counts, quarantined, message=None):
+    run_sql(conn, "bronze/finish_batch.sql", {"batch_id": batch_id, "status": status,
+            "quarantined": quarantined, "message": message, **counts})
+
+
+def _publish(conn, batch_id, game_id, quarantined) -> dict:
+    with conn.transaction():
+        advisory_xact_lock(conn, "bronze", game_id)
+        inserted, unchanged, revised = run_sql(
+            conn, "bronze/classify_batch.sql", {"batch_id": batch_id}).fetchone()
+        counts = {"inserted": inserted, "unchanged": unchanged, "revised": revised}
+        run_sql(conn, "bronze/record_revisions.sql", {"batch_id": batch_id})
+        run_sql(conn, "bronze/upsert_draws.sql", {"batch_id": batch_id})
+        _finish(conn, batch_id, "published", counts, quarantined)
+        run_sql(conn, "bronze/drop_staged_batch.sql", {"batch_id": batch_id})
+    return counts
+
+
+def ingest(game_id: str, source: str, *, today: dt.date | None = None,
+           skip_checks: bool = False, dry_run: bool = False) -> dict:
+    """Load `source` into bronze for `game_id`; returns the batch's counts.
+
+    Raises SourceError before writing anything when the source cannot be read, and
+    GateFailedError (batch recorded as failed, bronze untouched) when the gate fails.
+    """
+    game = get_game(game_id)
+    text, body = read_source(source)
+    layout, raw_rows = split_rows(text, game)
+    rows = list(raw_rows)
+    draws, rejects = validate_rows(rows, game, today or dt.date.today())
+    batch_id = uuid.uuid4()
+    sha = hashlib.sha256(body).hexdigest()
+    log.info("%s: %d rows in %s layout, %d valid, %d rejected", source, len(rows), layout.name,
+             len(draws), len(rejects))
+    result = {"batch_id": str(batch_id), "game": game_id, "source": source,
+              "layout": layout.name, "rows_read": len(rows), "inserted": 0, "unchanged": 0,
+              "revised": 0, "quarantined": len(rejects)}
+    zero = {"inserted": 0, "unchanged": 0, "revised": 0}
+    with connect() as conn:
+        _stage(conn, batch_id, game_id, source, sha, len(rows), draws, rejects)
+        try:
+            with conn.transaction():
+                run_gate(conn, "bronze", game_id, f"batch:{batch_id}", str(batch_id),
+                         skip=skip_checks)
+        except GateFailedError as exc:
+            with conn.transaction():
+                _finish(conn, batch_id, "failed", zero, len(rejects), str(exc)[:4000])
+            raise
+        if dry_run:
+            with conn.transaction():
+                _finish(conn, batch_id, "dry_run", zero, len(rejects), "dry run: not published")
+            return {**result, "status": "dry_run"}
+        counts = _publish(conn, batch_id, game_id, len(rejects))
+    return {**result, **counts, "status": "published"}

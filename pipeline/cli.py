@@ -1,0 +1,81 @@
+"""`python -m pipeline <step> ...`: the one command every run mode executes.
+
+Each step lives in pipeline/commands/<step>.py with `configure(parser)` and `run(args) -> dict`.
+stdout carries exactly one JSON object (the step's result); logs go to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import sys
+
+from pipeline.errors import PipelineError
+
+COMMANDS = {
+    "migrate": "apply database migrations (safe to run twice)",
+    "ingest": "load a source (file or URL) into bronze.draws",
+    "features": "build as-of features per draw into silver.number_features",
+    "predict": "predict the next draw with registered models",
+    "backtest": "walk-forward predictions for every draw in a date range",
+    "evaluate": "score predictions whose draw is known into gold",
+    "report": "write a self-contained HTML report",
+    "check": "run one data-quality gate on demand",
+    "run": "every step in order, gates included (what the DAG does)",
+    "publish": "refresh gold views and record the run's layers as updated",
+    "backup": "pg_dump the warehouse with a manifest of row counts and checksums",
+    "restore": "restore a backup into a database and verify its manifest",
+    "embedded": "show or stop the embedded PostgreSQL",
+}
+EXIT_ERROR, EXIT_GATE_FAILED = 1, 3
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one clear line, exit 2, as argparse does
+        self.exit(2, f"error: {self.prog}: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m pipeline", description=__doc__.splitlines()[0])
+    parser.add_argument("--log-level", default="INFO",
+                        choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for name, help_text in COMMANDS.items():
+        module = _module(name)
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        if module is not None:
+            module.configure(p)
+    return parser
+
+
+def _module(name: str):
+    try:
+        return importlib.import_module(f"pipeline.commands.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"pipeline.commands.{name}":
+            return None
+        raise
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=args.log_level, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    module = _module(args.command)
+    if module is None:
+        print(f"error: step {args.command!r} is not available in this build", file=sys.stderr)
+        return EXIT_ERROR
+    from pipeline.quality.results import GateFailedError
+
+    try:
+        result = module.run(args)
+    except GateFailedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_GATE_FAILED
+    except PipelineError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(json.dumps(result, default=str, sort_keys=True))
+    return 0

@@ -1,0 +1,1 @@
+"""One module per CLI step: `configure(parser)` adds its options, `run(args)` returns a dict."""

@@ -1,0 +1,1 @@
+"""Data-quality gates between stages: write to staging, audit it here, then publish."""

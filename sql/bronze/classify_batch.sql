@@ -1,0 +1,7 @@
+-- Counts of a staged batch against published bronze: new, identical, changed draws.
+select count(*) filter (where d.draw_date is null)                       as inserted,
+       count(*) filter (where d.record_hash = s.record_hash)             as unchanged,
+       count(*) filter (where d.record_hash <> s.record_hash)            as revised
+from staging.draws s
+left join bronze.draws d on d.game = s.game and d.draw_date = s.draw_date
+where s.batch_id = %(batch_id)s
