@@ -1,0 +1,50 @@
+"""A throwaway database per test run, on PIPELINE_DATABASE_URL's server or the embedded one."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+# Everything a test may leave behind in the warehouse; truncated between tests.
+SCHEMAS = ("bronze", "silver", "gold", "ops", "staging")
+
+
+def server_url() -> str:
+    url = os.environ.get("PIPELINE_DATABASE_URL")
+    if url:
+        return url
+    from pipeline.embedded import embedded_url
+
+    return embedded_url()
+
+
+def with_dbname(url: str, dbname: str) -> str:
+    params = conninfo_to_dict(url)
+    params["dbname"] = dbname
+    return make_conninfo(**params)
+
+
+def create_database(prefix: str = "drawpipe_test") -> tuple[str, str]:
+    base = server_url()
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(with_dbname(base, "postgres"), autocommit=True) as conn:
+        conn.execute(f'create database "{name}"')
+    return name, with_dbname(base, name)
+
+
+def drop_database(url: str, name: str) -> None:
+    with psycopg.connect(with_dbname(url, "postgres"), autocommit=True) as conn:
+        conn.execute(f'drop database if exists "{name}" with (force)')
+
+
+def truncate_all(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "select format('%%I.%%I', schemaname, tablename) from pg_tables"
+            " where schemaname = any(%s) and tablename <> 'schema_migrations'",
+            (list(SCHEMAS),)).fetchall()
+        if rows:
+            conn.execute("truncate " + ", ".join(r[0] for r in rows) + " restart identity cascade")
