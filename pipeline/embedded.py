@@ -10,6 +10,7 @@ from pathlib import Path
 from pipeline.paths import state_dir
 
 log = logging.getLogger(__name__)
+logging.getLogger("pgserver").setLevel(logging.WARNING)  # it logs every pg_ctl call at INFO
 
 
 def embedded_dir() -> Path:
