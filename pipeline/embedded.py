@@ -43,8 +43,9 @@ def stop_embedded() -> bool:
     folder = embedded_dir()
     if not (folder / "postmaster.pid").exists():
         return False
-    from pgserver import POSTGRES_BIN_PATH
     import subprocess
+
+    from pgserver import POSTGRES_BIN_PATH
 
     pg_ctl = str(Path(POSTGRES_BIN_PATH) / "pg_ctl")
     cmd = [pg_ctl, "-D", str(folder), "-m", "fast", "stop"]

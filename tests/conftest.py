@@ -70,3 +70,38 @@ def last_json(proc: subprocess.CompletedProcess) -> dict:
     lines = [ln for ln in proc.stdout.strip().splitlines() if ln.strip()]
     assert lines, f"no JSON on stdout; stderr:\n{proc.stderr[-2000:]}"
     return json.loads(lines[-1])
+
+
+@pytest.fixture
+def http_server():
+    """Serve {path: bytes} from a real HTTP server on 127.0.0.1; returns its base URL."""
+    import http.server
+    import threading
+
+    servers = []
+
+    def start(routes: dict[str, bytes]) -> str:
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - the stdlib's name
+                body = routes.get(self.path.split("?")[0])
+                if body is None:
+                    self.send_error(404, "Not Found")
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/csv")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()

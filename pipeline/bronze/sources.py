@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import time
 import urllib.error
 import urllib.request
@@ -47,9 +48,24 @@ def _fetch_url(url: str, attempts: int, timeout: float, backoff: float) -> bytes
     raise SourceError(f"source {url} is unreachable after {attempts} attempts: {reason}")
 
 
-def read_source(source: str, *, attempts: int = HTTP_ATTEMPTS, timeout: float = HTTP_TIMEOUT_S,
-                backoff: float = BACKOFF_S) -> tuple[str, bytes]:
-    """Return (text, raw bytes). Raises SourceError for anything that cannot be read."""
+def _setting(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    try:
+        return float(value) if value else default
+    except ValueError as exc:
+        raise SourceError(f"{name}={value!r} is not a number") from exc
+
+
+def read_source(source: str, *, attempts: int | None = None, timeout: float | None = None,
+                backoff: float | None = None) -> tuple[str, bytes]:
+    """Return (text, raw bytes). Raises SourceError for anything that cannot be read.
+
+    HTTP retries/backoff/timeout default from PIPELINE_HTTP_ATTEMPTS, PIPELINE_HTTP_BACKOFF_S
+    and PIPELINE_HTTP_TIMEOUT_S.
+    """
+    attempts = attempts or int(_setting("PIPELINE_HTTP_ATTEMPTS", HTTP_ATTEMPTS))
+    timeout = timeout or _setting("PIPELINE_HTTP_TIMEOUT_S", HTTP_TIMEOUT_S)
+    backoff = backoff if backoff is not None else _setting("PIPELINE_HTTP_BACKOFF_S", BACKOFF_S)
     if not source or "\x00" in source:
         raise SourceError("source is empty or contains a NUL byte")
     if is_url(source):

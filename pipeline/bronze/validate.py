@@ -110,7 +110,10 @@ def validate_row(row: RawRow, game: Game, today: dt.date) -> Draw:
     )
 
 
-def validate_rows(rows, game: Game, today: dt.date) -> tuple[list[Draw], list[tuple[int, str, str]]]:
+Reject = tuple[int, str, str]  # (line_no, raw record, reason)
+
+
+def validate_rows(rows, game: Game, today: dt.date) -> tuple[list[Draw], list[Reject]]:
     """Split rows into valid draws and rejects (line_no, raw, reason).
 
     A date seen twice in one batch: identical copies keep the first; conflicting copies are
@@ -118,7 +121,7 @@ def validate_rows(rows, game: Game, today: dt.date) -> tuple[list[Draw], list[tu
     """
     valid: dict[dt.date, Draw] = {}
     conflicted: dict[dt.date, list[Draw]] = {}
-    rejects: list[tuple[int, str, str]] = []
+    rejects: list[Reject] = []
     for row in rows:
         try:
             draw = validate_row(row, game, today)
