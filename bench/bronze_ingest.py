@@ -1,0 +1,123 @@
+"""Bronze ingest of synthetic NY exports, end to end through the CLI, beside psql and to_sql.
+
+One synthetic game per file (bronze holds one row per game and draw date), all files of a size
+ingested in turn. Measured in the same run, each on the same files:
+- psql_copy: one psql session running `\\copy` of every file into an unconstrained text table
+  (the reference);
+- pandas_to_sql: pandas.read_csv + DataFrame.to_sql of every file into a fresh table;
+- ingest_first / ingest_rerun: `pipeline.cli.main(["ingest", ...])` per file in one process
+  (parse, validate, stage, gate, publish; the rerun changes nothing);
+- ingest_subprocess: `python -m pipeline ingest` per file into an emptied bronze, as a
+  scheduler runs it (adds interpreter start-up per game).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.common import scratch_database, write_ny_exports
+from bench.harness import emit, measure
+
+LADDER = (10_000, 100_000, 1_000_000)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _psql_copy(url: str, files) -> dict:
+    script = ["drop table if exists bench_copy;",
+              "create table bench_copy (draw_date text, winning_numbers text, multiplier text);"]
+    script += [f"\\copy bench_copy from '{path}' with (format csv, header true)"
+               for _, path in files]
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url],
+                   input="\n".join(script), text=True, check=True, capture_output=True)
+    return {}
+
+
+def _to_sql(url: str, files) -> dict:
+    import pandas as pd
+    from sqlalchemy import create_engine
+
+    engine = create_engine("postgresql+psycopg://", creator=lambda: __import__(
+        "psycopg").connect(url))
+    with engine.begin() as c:
+        c.exec_driver_sql("drop table if exists bench_to_sql")
+    for _, path in files:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        frame.to_sql("bench_to_sql", engine, if_exists="append", index=False, chunksize=50_000)
+    engine.dispose()
+    return {}
+
+
+def _ingest_in_process(files) -> dict:
+    from pipeline.cli import main
+
+    totals = {"inserted": 0, "unchanged": 0, "revised": 0, "quarantined": 0}
+    for gid, path in files:
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = main(["--log-level", "WARNING", "ingest", "--game", gid, "--source",
+                         str(path)])
+        if code != 0:
+            raise RuntimeError(f"ingest of {path} exited {code}")
+        import json
+
+        result = json.loads(out.getvalue().strip().splitlines()[-1])
+        for k in totals:
+            totals[k] += result[k]
+    return totals
+
+
+def _ingest_subprocess(files) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for gid, path in files:
+        subprocess.run([sys.executable, "-m", "pipeline", "--log-level", "WARNING", "ingest",
+                        "--game", gid, "--source", str(path)], cwd=ROOT, env=env, check=True,
+                       capture_output=True)
+    return {}
+
+
+def _empty_bronze(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("truncate bronze.draws, bronze.draw_revisions, staging.draws,"
+                     " ops.quarantine, ops.ingest_batches, ops.dq_results, ops.runs cascade")
+        conn.execute("vacuum analyze bronze.draws")
+
+
+def bench_size(rows: int, *, subprocess_too: bool = True) -> list[dict]:
+    records = []
+    with tempfile.TemporaryDirectory(prefix="bench_bronze_") as tmp:
+        games_file, files, written = write_ny_exports(Path(tmp), rows)
+        os.environ["PIPELINE_GAMES_FILE"] = str(games_file)
+        common = {"games": len(files)}
+        with scratch_database() as url:
+            os.environ["PIPELINE_DATABASE_URL"] = url
+            ref = measure(_psql_copy, url, files)
+            records.append(emit("bronze_ingest.psql_copy", written, ref, None, **common))
+            ref_s = ref["seconds"]
+            m = measure(_to_sql, url, files)
+            records.append(emit("bronze_ingest.pandas_to_sql", written, m, "psql_copy", ref_s,
+                                **common))
+            first = measure(_ingest_in_process, files)
+            records.append(emit("bronze_ingest.ingest_first", written, first, "psql_copy",
+                                ref_s, **common))
+            m = measure(_ingest_in_process, files)
+            records.append(emit("bronze_ingest.ingest_rerun", written, m, "psql_copy", ref_s,
+                                vs_first=round(first["seconds"] / m["seconds"], 4), **common))
+            if subprocess_too:
+                _empty_bronze(url)
+                m = measure(_ingest_subprocess, files)
+                records.append(emit("bronze_ingest.ingest_subprocess", written, m,
+                                    "psql_copy", ref_s, **common))
+    return records
+
+
+def run(rows: int | None) -> None:
+    for size in ([rows] if rows else LADDER):
+        bench_size(size)
