@@ -1,0 +1,1 @@
+"""Operations on the whole warehouse: backup, restore, table checksums, client binaries."""
