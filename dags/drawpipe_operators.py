@@ -1,0 +1,103 @@
+"""The two ways a drawpipe task runs its step: a local subprocess or a container.
+
+Both resolve the same argv in `execute` (validating the run's Params again first) and differ
+only in where `python -m pipeline <argv>` runs. A failed gate (exit 3) or a refused argv (exit 2)
+fails the task without retries: rerunning cannot fix data or parameters; anything else retries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from airflow.sdk import BaseOperator
+from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
+
+NO_RETRY_EXIT_CODES = (2, 3)
+
+
+def step_call(task_id: str, game_id: str, context):
+    """The validated StepCall for this task instance (ConfigError -> fail, no retry)."""
+    from pipeline.errors import ConfigError
+    from pipeline.games import get_game
+    from pipeline.orchestration.params import validate_params
+    from pipeline.orchestration.steps import step_call as build
+
+    game = get_game(game_id)
+    logical = context.get("logical_date") or context["dag_run"].run_after
+    if logical.tzinfo is None:
+        logical = logical.replace(tzinfo=dt.UTC)
+    try:
+        params = validate_params(game, {k: context["params"][k] for k in context["params"]})
+        call = build(task_id, game, params, logical)
+    except ConfigError as exc:
+        raise AirflowFailException(str(exc)) from None
+    if call.argv is None:
+        raise AirflowSkipException(call.skip_reason)
+    return call
+
+
+def warehouse_url() -> str | None:
+    """The `warehouse` connection as a URL, or None (the step then uses its own default)."""
+    from airflow.sdk import BaseHook
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    from pipeline.orchestration.warehouse import url_from_connection
+
+    try:
+        c = BaseHook.get_connection("warehouse")
+    except AirflowNotFoundException:
+        return None
+    return url_from_connection(c.conn_type, c.host, c.port, c.login, c.password, c.schema,
+                               c.extra_dejson)
+
+
+class LocalStepOperator(BaseOperator):
+    """`sys.executable -m pipeline <argv>` in a subprocess of the worker."""
+
+    ui_color = "#e8f1fb"
+
+    def __init__(self, *, game_id: str, **kwargs):
+        super().__init__(**kwargs)
+        self.game_id = game_id
+
+    def execute(self, context):
+        from pipeline.orchestration.runner import StepFailed, run_step, step_env
+
+        call = step_call(self.task_id, self.game_id, context)
+        try:
+            return run_step(call.argv, env=step_env(warehouse_url()))
+        except StepFailed as exc:
+            if exc.returncode in NO_RETRY_EXIT_CODES:
+                raise AirflowFailException(str(exc)) from None
+            raise
+
+
+def docker_step_operator():
+    """DockerStepOperator, defined on first use: the docker provider costs import time."""
+    from airflow.providers.docker.exceptions import DockerContainerFailedException
+    from airflow.providers.docker.operators.docker import DockerOperator
+
+    class DockerStepOperator(DockerOperator):
+        """`python -m pipeline <argv>` in a container of the project image."""
+
+        def __init__(self, *, game_id: str, **kwargs):
+            super().__init__(command=None, **kwargs)
+            self.game_id = game_id
+
+        def execute(self, context):
+            call = step_call(self.task_id, self.game_id, context)
+            self.command = ["python", "-m", "pipeline", *call.argv]
+            url = warehouse_url()
+            if url:  # private: not shown in the task's rendered fields or logs
+                self.private_environment = {**(self.private_environment or {}),
+                                            "PIPELINE_DATABASE_URL": url}
+            try:
+                return super().execute(context)
+            except DockerContainerFailedException as exc:
+                code = re.search(r"'StatusCode': (\d+)", str(exc))
+                if code and int(code.group(1)) in NO_RETRY_EXIT_CODES:
+                    raise AirflowFailException(str(exc)) from None
+                raise
+
+    return DockerStepOperator

@@ -1,0 +1,116 @@
+"""The step sequence of one run and the exact `python -m pipeline` argv of each step.
+
+Every step publishes through its own gate (write, audit, publish). The check_<layer> steps then
+re-run that layer's gate on what is published (`check <stage>`): a run only certifies a layer
+(and the DAG only emits its Asset) when both passed. A dry run stages and checks but publishes
+nothing, so it skips the re-checks and every step that has no --dry-run of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.errors import ConfigError
+from pipeline.games import Game
+from pipeline.orchestration.params import RunParams
+from pipeline.orchestration.schedule import target_draw_date
+
+_MIN = dt.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Step:
+    task_id: str
+    command: str
+    layer: str | None  # a check step: the layer it certifies (also the gate's stage name)
+    timeout: dt.timedelta
+    writes: bool  # publishes to the warehouse (bounded by the writers' pool)
+
+
+SEQUENCE: tuple[Step, ...] = (
+    Step("ingest", "ingest", None, 15 * _MIN, True),
+    Step("check_bronze", "check", "bronze", 10 * _MIN, False),
+    Step("features", "features", None, 30 * _MIN, True),
+    Step("check_features", "check", "features", 10 * _MIN, False),
+    Step("predict", "predict", None, 120 * _MIN, True),  # `backtest` when the run is a backfill
+    Step("check_predictions", "check", "predictions", 10 * _MIN, False),
+    Step("evaluate", "evaluate", None, 30 * _MIN, True),
+    Step("check_gold", "check", "gold", 10 * _MIN, False),
+    Step("publish", "publish", None, 10 * _MIN, True),
+)
+STEPS = {s.task_id: s for s in SEQUENCE}
+LAYERS = tuple(s.layer for s in SEQUENCE if s.layer)
+
+
+@dataclass(frozen=True)
+class StepCall:
+    task_id: str
+    argv: tuple[str, ...] | None  # after `python -m pipeline`; None when skipped
+    skip_reason: str | None = None
+
+
+@lru_cache(maxsize=32)
+def options(command: str) -> frozenset[str]:
+    """The option strings the installed CLI accepts for one step; ConfigError if it is missing."""
+    from pipeline.cli import _module, build_parser
+
+    if _module(command) is None:
+        raise ConfigError(f"step {command!r} is not available in this build")
+    parser = build_parser()
+    sub = next(a for a in parser._actions if a.dest == "command")
+    return frozenset(o for a in sub.choices[command]._actions for o in a.option_strings)
+
+
+def _need(command: str, option: str, why: str) -> None:
+    if option not in options(command):
+        raise ConfigError(f"{why}, but `{command}` has no {option} option in this build")
+
+
+def _predict_argv(game: Game, p: RunParams, logical: dt.datetime) -> list[str]:
+    if p.is_backfill:
+        argv = ["backtest", "--game", game.id, "--from", p.from_date.isoformat(),
+                "--to", p.to_date.isoformat()]
+    else:
+        argv = ["predict", "--game", game.id,
+                "--for-date", target_draw_date(game, logical).isoformat()]
+    if p.models:
+        argv += ["--models", ",".join(p.models)]
+    if p.tickets is not None:
+        _need(argv[0], "--tickets", "tickets was given")
+        argv += ["--tickets", str(p.tickets)]
+    if p.retrain and argv[0] == "backtest":
+        _need("backtest", "--retrain-every", "retrain was given")
+        argv += ["--retrain-every", "1"]
+    # `predict` refits every model on all draws before its one target: retrain adds nothing.
+    return argv
+
+
+def step_call(task_id: str, game: Game, p: RunParams, logical: dt.datetime) -> StepCall:
+    """The argv one task runs for this game, these (validated) Params and this logical date."""
+    step = STEPS[task_id]
+    if step.layer:
+        options("check")
+        if p.dry_run:
+            return StepCall(task_id, None, "dry run: nothing was published to re-check")
+        return StepCall(task_id, ("check", step.layer, "--game", game.id))
+    if task_id == "ingest":
+        argv = ["ingest", "--game", game.id]
+        if p.source:
+            argv += ["--source", p.source]
+    elif task_id == "predict":
+        argv = _predict_argv(game, p, logical)
+    else:
+        argv = [step.command, "--game", game.id]
+    supported = options(argv[0])
+    if p.dry_run:
+        if task_id == "publish" or "--dry-run" not in supported:
+            return StepCall(task_id, None, f"dry run: `{argv[0]}` would publish "
+                            "(it has no --dry-run)")
+        argv.append("--dry-run")
+    return StepCall(task_id, tuple(argv))
+
+
+def plan(game: Game, p: RunParams, logical: dt.datetime) -> list[StepCall]:
+    return [step_call(s.task_id, game, p, logical) for s in SEQUENCE]
