@@ -1,62 +1,138 @@
-"""Bronze gate: the staged batch against its game's rule eras and batch-level thresholds."""
+"""Bronze gate: GX expectations on the draws, SQL audits on the batch and the calendar.
+
+GX checks every row against the rules of its draw date: the key is unique, the recorded
+era is the date's era, 5 distinct ascending whites, whites/special in the era's ranges,
+multiplier allowed in the era, weekday a draw day of the date's schedule.
+
+The rules come from games.toml: each row gets `rule_*` columns (its date's era, schedule and
+ranges), so one vectorised column-pair expectation covers every era at once. Per-era
+row-condition expectations would read better but cost ~20 ms each (a pandas query per
+expectation): 39 expectations took 0.8 s on the real batch, these 15 take ~0.2 s.
+"""
 
 from __future__ import annotations
 
-import os
+import datetime as dt
+import logging
+import time
 
-from pipeline.db import run_sql
-from pipeline.games import get_game
+from pipeline.games import WEEKDAYS, Game, get_game
+from pipeline.quality import bronze_audits, gx_runner
 from pipeline.quality.results import CheckResult
 
-DEFAULT_MAX_QUARANTINE_RATE = 0.01
+log = logging.getLogger(__name__)
+WHITES = ["white_1", "white_2", "white_3", "white_4", "white_5"]
+SAMPLE_COLUMNS = ["line_no", "draw_date", *WHITES, "special_ball", "multiplier", "era",
+                  "rule_era", "rule_white_max", "rule_special_max", "weekday"]
 
 
-def max_quarantine_rate() -> float:
-    return float(os.environ.get("PIPELINE_MAX_QUARANTINE_RATE", DEFAULT_MAX_QUARANTINE_RATE))
+def _lookup(days, starts: list[dt.date], values: list):
+    """values[i] for the last start <= day, None before the first start (vectorised)."""
+    import numpy as np
+
+    idx = np.searchsorted(np.array(starts, dtype="datetime64[D]"), days, side="right") - 1
+    table = np.array([*values, None], dtype=object)
+    return table[np.where(idx >= 0, idx, len(values))]
+
+
+def add_rule_columns(frame, game: Game):
+    """The rules of each row's draw date, as columns GX can compare the row with."""
+    import pandas as pd
+
+    dates = pd.to_datetime(frame["draw_date"])
+    days = dates.to_numpy(dtype="datetime64[D]")
+    starts = [e.start for e in game.eras]
+    frame["rule_era"] = _lookup(days, starts, [e.name for e in game.eras])
+    for col, attr in (("rule_white_min", "white_min"), ("rule_white_max", "white_max"),
+                      ("rule_special_min", "special_min"), ("rule_special_max", "special_max")):
+        frame[col] = pd.to_numeric(_lookup(days, starts, [getattr(e, attr) for e in game.eras]))
+    frame["rule_schedule"] = _lookup(days, [s.start for s in game.schedules],
+                                     [s.start.isoformat() for s in game.schedules])
+    frame["weekday"] = dates.dt.dayofweek.map(dict(enumerate(WEEKDAYS))).astype(object)
+    # "<era>:<multiplier>" and "<schedule>:<weekday>": one in-set expectation checks every
+    # era's allowed multipliers and every schedule's draw days (null multiplier = none drawn).
+    mult = frame["multiplier"].astype("Int64").astype(str)
+    frame["era_multiplier"] = (frame["rule_era"].astype(str) + ":" + mult).where(
+        frame["multiplier"].notna(), None).astype(object)
+    frame["schedule_weekday"] = (frame["rule_schedule"].astype(str) + ":"
+                                 + frame["weekday"].astype(str)).astype(object)
+    return frame
+
+
+def expectation_list(game: Game) -> list:
+    """The bronze expectations, the same 15 for every batch of `game`."""
+    E = gx_runner.expectations()
+    allowed_multipliers = [f"{e.name}:{m}" for e in game.eras for m in e.multipliers]
+    draw_days = [f"{s.start.isoformat()}:{WEEKDAYS[d]}" for s in game.schedules
+                 for d in sorted(s.weekdays)]
+    return [
+        E.ExpectColumnValuesToBeInSet(column="game", value_set=[game.id]),
+        E.ExpectCompoundColumnsToBeUnique(column_list=["game", "draw_date"]),
+        E.ExpectColumnValuesToNotBeNull(column="rule_era"),
+        E.ExpectColumnPairValuesToBeEqual(column_A="era", column_B="rule_era"),
+        E.ExpectSelectColumnValuesToBeUniqueWithinRecord(column_list=WHITES),
+        *[E.ExpectColumnPairValuesAToBeGreaterThanB(column_A=hi, column_B=lo)
+          for lo, hi in zip(WHITES, WHITES[1:], strict=False)],
+        # With whites ascending, white_1 >= min and white_5 <= max bound all five.
+        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="white_1", column_B="rule_white_min",
+                                                  or_equal=True),
+        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="rule_white_max", column_B="white_5",
+                                                  or_equal=True),
+        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="special_ball",
+                                                  column_B="rule_special_min", or_equal=True),
+        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="rule_special_max",
+                                                  column_B="special_ball", or_equal=True),
+        E.ExpectColumnValuesToBeInSet(column="era_multiplier", value_set=allowed_multipliers),
+        E.ExpectColumnValuesToBeInSet(column="schedule_weekday", value_set=draw_days),
+    ]
+
+
+def validate_draws(game: Game, frame) -> list[CheckResult]:
+    frame = add_rule_columns(frame, game)
+    return gx_runner.validate_frame(frame, expectation_list(game),
+                                    name=f"bronze.{game.id}", sample_columns=SAMPLE_COLUMNS)
 
 
 def check(conn, game_id: str, batch_id: str) -> list[CheckResult]:
+    """The gate on a staged batch: SQL audits, then GX on its staged draws."""
     game = get_game(game_id)
-    rows_read, staged, quarantined = run_sql(
-        conn, "quality/bronze_batch_counts.sql", {"batch_id": batch_id}).fetchone()
-    rate = quarantined / rows_read if rows_read else 0.0
-    limit = max_quarantine_rate()
-    results = [
-        CheckResult("batch_has_rows", rows_read > 0, observed_value=rows_read,
-                    unexpected_count=0 if rows_read else 1),
-        CheckResult("quarantine_rate_below_threshold", rate <= limit,
-                    observed_value={"rate": round(rate, 6), "threshold": limit,
-                                    "quarantined": quarantined, "rows_read": rows_read},
-                    unexpected_count=quarantined),
-        CheckResult("every_row_staged_or_quarantined", staged + quarantined == rows_read,
-                    observed_value={"staged": staged, "quarantined": quarantined,
-                                    "rows_read": rows_read}),
-    ]
-    rows = run_sql(conn, "quality/bronze_staged_rows.sql", {"batch_id": batch_id}).fetchall()
-    bad: dict[str, list] = {k: [] for k in (
-        "draw_date_unique", "whites_distinct_ascending", "whites_in_era_range",
-        "special_in_era_range", "multiplier_allowed", "draw_date_is_draw_day")}
-    seen = set()
-    for line, _g, day, *rest in rows:
-        whites, special, mult, era_name = rest[:5], rest[5], rest[6], rest[7]
-        era = game.era_for(day)
-        sample = {"line": line, "draw_date": day, "whites": whites, "special": special}
-        if day in seen:
-            bad["draw_date_unique"].append(sample)
-        seen.add(day)
-        if any(a >= b for a, b in zip(whites, whites[1:], strict=False)):
-            bad["whites_distinct_ascending"].append(sample)
-        if era is None or era.name != era_name or not all(
-                era.white_min <= w <= era.white_max for w in whites):
-            bad["whites_in_era_range"].append(sample)
-        if era is None or not era.special_min <= special <= era.special_max:
-            bad["special_in_era_range"].append(sample)
-        if mult is not None and (era is None or mult not in era.multipliers):
-            bad["multiplier_allowed"].append(sample)
-        if not game.is_draw_day(day):
-            bad["draw_date_is_draw_day"].append(sample)
-    for name, violations in bad.items():
-        results.append(CheckResult(name, not violations, observed_value=len(rows),
-                                   unexpected_count=len(violations),
-                                   unexpected_sample=violations[:5]))
+    t0 = time.perf_counter()
+    results = bronze_audits.batch_counts(conn, batch_id)
+    results.append(bronze_audits.missing_draw_dates(conn, game, batch_id))
+    t1 = time.perf_counter()
+    frame = gx_runner.frame_from_sql(conn, "quality/bronze_staged_rows.sql",
+                                     {"batch_id": batch_id})
+    results += validate_draws(game, frame)
+    log.info("bronze suite: %d rows, SQL audits %.3fs, GX %.3fs", len(frame), t1 - t0,
+             time.perf_counter() - t1)
     return results
+
+
+def parse_partition(partition: str | None) -> tuple[dt.date | None, dt.date | None]:
+    """'published' (everything), 'YYYY' or 'YYYY-MM-DD..YYYY-MM-DD'."""
+    from pipeline.errors import ConfigError
+
+    if not partition or partition == "published":
+        return None, None
+    try:
+        if len(partition) == 4 and partition.isdigit():
+            return dt.date(int(partition), 1, 1), dt.date(int(partition), 12, 31)
+        lo, hi = partition.split("..")
+        return dt.date.fromisoformat(lo), dt.date.fromisoformat(hi)
+    except ValueError:
+        raise ConfigError(f"bronze partition {partition!r}: use 'published', a year 'YYYY' or "
+                          "'YYYY-MM-DD..YYYY-MM-DD'") from None
+
+
+def check_published(conn, game_id: str, partition: str | None) -> list[CheckResult]:
+    """`check bronze` on demand: the published draws of the game against the same rules."""
+    game = get_game(game_id)
+    date_from, date_to = parse_partition(partition)
+    frame = gx_runner.frame_from_sql(conn, "quality/bronze_published_rows.sql", {
+        "game": game_id, "date_from": date_from, "date_to": date_to})
+    results = [CheckResult("draws_published", len(frame) > 0,
+                           observed_value={"rows": len(frame)},
+                           unexpected_count=0 if len(frame) else 1)]
+    results.append(bronze_audits.missing_draw_dates(conn, game, None, date_from=date_from,
+                                                    date_to=date_to))
+    return results + validate_draws(game, frame)

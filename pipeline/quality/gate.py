@@ -2,30 +2,44 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import time
 import uuid
 
 from pipeline.db import connect
+from pipeline.errors import PipelineError
 from pipeline.quality.results import CheckResult, GateFailedError, record
 
 log = logging.getLogger(__name__)
 STAGES = ("bronze", "features", "predictions", "gold")
 
 
-def _suite(stage: str):
+def _suite_module(stage: str):
     # Imported on use: a suite may pull in Great Expectations (3 s to import).
-    if stage == "bronze":
-        from pipeline.quality.bronze_suite import check
-    elif stage == "features":
-        from pipeline.quality.features_suite import check
-    elif stage == "predictions":
-        from pipeline.quality.predictions_suite import check
-    elif stage == "gold":
-        from pipeline.quality.gold_suite import check
-    else:
+    if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r}; stages: {', '.join(STAGES)}")
-    return check
+    return importlib.import_module(f"pipeline.quality.{stage}_suite")
+
+
+def _suite(stage: str):
+    return _suite_module(stage).check
+
+
+def published_check(stage: str):
+    """The suite's `check_published(conn, game, partition)`, or a clear error if it has none."""
+    where = f"pipeline.quality.{stage}_suite"
+    try:
+        module = _suite_module(stage)
+    except ModuleNotFoundError as exc:
+        if exc.name != where:
+            raise
+        raise PipelineError(f"check {stage} is not available yet: {where} does not exist") from None
+    fn = getattr(module, "check_published", None)
+    if fn is None:
+        raise PipelineError(f"check {stage} is not available yet: {where} has no "
+                            "check_published(conn, game, partition)")
+    return fn
 
 
 def run_gate(conn, stage: str, game: str, partition: str, staging_id: str | None, *,
@@ -36,18 +50,31 @@ def run_gate(conn, stage: str, game: str, partition: str, staging_id: str | None
     they survive the rollback of a failed publish. With skip=True nothing is checked and one
     row records that the gate was skipped.
     """
-    gate_run_id = uuid.uuid4()
     started = time.perf_counter()
     if skip:
         results = [CheckResult("gate_skipped_by_operator", True, "warn", "--skip-checks")]
     else:
         results = _suite(stage)(conn, game, staging_id)
+    return settle(stage, game, partition, results, started, skipped=skip)
+
+
+def run_published_check(conn, stage: str, game: str, partition: str) -> list[CheckResult]:
+    """`check <stage>` on demand: the suite against what is published, recorded the same way."""
+    started = time.perf_counter()
+    results = published_check(stage)(conn, game, partition)
+    return settle(stage, game, partition, results, started)
+
+
+def settle(stage: str, game: str, partition: str, results: list[CheckResult], started: float,
+           *, skipped: bool = False) -> list[CheckResult]:
+    """Record `results` in ops.dq_results, log warnings, raise GateFailedError on errors."""
     with connect(autocommit=True) as log_conn:
-        record(log_conn, gate_run_id, stage, game, partition, results, skipped=skip)
+        record(log_conn, uuid.uuid4(), stage, game, partition, results, skipped=skipped)
     failures = [r for r in results if r.blocking]
     for r in results:
         if not r.success and r.severity == "warn":
-            log.warning("%s gate warning: %s (observed %s)", stage, r.expectation, r.observed_value)
+            log.warning("%s gate warning: %s (observed %s, e.g. %s)", stage, r.expectation,
+                        r.observed_value, r.unexpected_sample[:10])
     log.info("%s gate: %d expectations, %d failed, %.3fs", stage, len(results), len(failures),
              time.perf_counter() - started)
     if failures:

@@ -28,12 +28,29 @@ class GateFailedError(PipelineError):
 
     def __init__(self, stage: str, game: str, partition: str, failures: list[CheckResult]):
         self.stage, self.game, self.partition, self.failures = stage, game, partition, failures
-        parts = []
-        for f in failures:
-            sample = json.dumps(f.unexpected_sample[:3], default=str)
-            parts.append(f"{f.expectation} (observed {f.observed_value}, "
-                         f"{f.unexpected_count} unexpected, e.g. {sample})")
-        super().__init__(f"{stage} gate failed for {game} [{partition}]: " + "; ".join(parts))
+        parts = [_describe(f) for f in failures[:MESSAGE_FAILURES]]
+        if len(failures) > MESSAGE_FAILURES:
+            parts.append(f"and {len(failures) - MESSAGE_FAILURES} more (see ops.dq_results)")
+        text = (f"{stage} gate failed for {game} [{partition}]: {len(failures)} failed "
+                f"expectation(s): " + "; ".join(parts))
+        # One line, whatever the values hold: the CLI prints it as the step's error.
+        super().__init__(" ".join(text.split()))
+
+
+MESSAGE_FAILURES = 4
+MESSAGE_SAMPLES = 2
+RECORDED_SAMPLES = 50
+
+
+def _describe(f: CheckResult) -> str:
+    sample = json.dumps(f.unexpected_sample[:MESSAGE_SAMPLES], default=str)
+    if len(sample) > 400:
+        sample = sample[:400] + "...]"
+    observed = json.dumps(f.observed_value, default=str)
+    if len(observed) > 200:
+        observed = observed[:200] + "..."
+    return (f"{f.expectation} ({f.unexpected_count} unexpected, observed {observed}, "
+            f"e.g. {sample})")
 
 
 def record(conn, gate_run_id: uuid.UUID, stage: str, game: str, partition: str,
@@ -46,5 +63,6 @@ def record(conn, gate_run_id: uuid.UUID, stage: str, game: str, partition: str,
             " values (%s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, %s::jsonb, %s)",
             [(gate_run_id, stage, game, partition, r.expectation, r.severity, r.success,
               json.dumps(r.observed_value, default=str), r.unexpected_count,
-              json.dumps(r.unexpected_sample[:10], default=str), skipped) for r in results],
+              json.dumps(r.unexpected_sample[:RECORDED_SAMPLES], default=str), skipped)
+             for r in results],
         )

@@ -1,0 +1,180 @@
+"""Run Great Expectations 1.x expectations on a DataFrame and return CheckResults.
+
+Why a DataFrame and not a GX SQL datasource: GX would read through its own SQLAlchemy
+engine, which cannot see rows a step staged in a transaction it has not committed yet; the
+gate's psycopg connection can. The rows are fetched once on that connection (restricted to
+one staging_id by bound parameters) and validated in memory: 0.1-0.2 s for a real batch.
+
+GX costs 3 s to import, so it is imported on first use, and its ephemeral context (no files,
+no network, no telemetry) is built once per process and reused by every gate.
+
+A suite adds expectations with a few lines:
+
+    from pipeline.quality import gx_runner
+    E = gx_runner.expectations()
+    frame = gx_runner.frame_from_sql(conn, "quality/x_staged.sql", {"staging_id": sid})
+    results = gx_runner.validate_frame(frame, [E.ExpectColumnValuesToNotBeNull(column="x")],
+                                       name="features")
+
+An expectation built with `severity="warning"` is recorded as a `warn` (never blocks).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from functools import lru_cache
+
+from pipeline.db import load_sql
+from pipeline.errors import PipelineError
+from pipeline.quality.results import CheckResult
+
+SAMPLE_SIZE = 5
+# Expectation kwargs that say what was expected; copied into observed_value for the record.
+_EXPECTED_KWARGS = ("min_value", "max_value", "value_set", "or_equal", "mostly")
+_COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list")
+
+
+@lru_cache(maxsize=1)
+def gx():
+    """The great_expectations module, imported on first use (progress bars off)."""
+    os.environ.setdefault("TQDM_DISABLE", "1")
+    # GX logs every decorator it registers at INFO: keep the step's stderr readable.
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    import great_expectations
+
+    return great_expectations
+
+
+def expectations():
+    """`great_expectations.expectations`: the Expect* classes suites build from."""
+    return gx().expectations
+
+
+def column(name: str):
+    """A GX row-condition column: `column("era") == "2015-10-07"` limits an expectation."""
+    from great_expectations.expectations.row_conditions import Column
+
+    gx()
+    return Column(name)
+
+
+@lru_cache(maxsize=1)
+def _batch_definition():
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx().get_context(mode="ephemeral")
+    # GX passes tqdm an explicit `disable`, so TQDM_DISABLE alone does not silence it.
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    asset = context.data_sources.add_pandas("drawpipe_frames").add_dataframe_asset("frame")
+    return context, asset.add_batch_definition_whole_dataframe("whole_frame")
+
+
+def frame_from_sql(conn, relative: str, params: dict | None = None):
+    """A DataFrame of sql/<relative>'s rows, read on `conn` (so it sees uncommitted staging)."""
+    import pandas as pd
+
+    with conn.cursor() as cur:
+        cur.execute(load_sql(relative), params)
+        names = [d.name for d in cur.description]
+        return pd.DataFrame(cur.fetchall(), columns=names)
+
+
+def validate_frame(frame, expectation_list: list, *, name: str,
+                   sample_columns: list[str] | None = None) -> list[CheckResult]:
+    """Validate `frame` against the expectations; one CheckResult per expectation.
+
+    Samples are whole rows (limited to `sample_columns`) of the first unexpected values,
+    so a failure message shows the offending draws, not just a value.
+    """
+    gx_ = gx()
+    if not expectation_list:
+        return []
+    context, batch_definition = _batch_definition()
+    key = f"{name}-{uuid.uuid4().hex[:12]}"
+    # One add for the whole suite: add_expectation re-serialises the suite each time (O(n^2)).
+    suite = context.suites.add(gx_.ExpectationSuite(name=key, expectations=expectation_list))
+    definition = context.validation_definitions.add(
+        gx_.ValidationDefinition(name=key, data=batch_definition, suite=suite))
+    try:
+        run = definition.run(batch_parameters={"dataframe": frame},
+                             result_format={"result_format": "SUMMARY",
+                                            "partial_unexpected_count": SAMPLE_SIZE})
+    finally:
+        # The context lives as long as the process: do not let suites pile up in it.
+        context.validation_definitions.delete(key)
+        context.suites.delete(key)
+    if len(run.results) != len(expectation_list):
+        # GX logs and drops an expectation it cannot configure; a gate must not shrink silently.
+        raise PipelineError(f"{name}: GX ran {len(run.results)} of {len(expectation_list)} "
+                            "expectations (an expectation is misconfigured)")
+    columns = [c for c in (sample_columns or list(frame.columns)) if c in frame.columns]
+    return [to_check_result(r, frame, columns) for r in run.results]
+
+
+def expectation_name(config) -> str:
+    """`expect_x(col)` or `expect_x(a, b)`, plus ` where <condition>` for a row condition."""
+    kwargs = config.kwargs
+    cols = []
+    for k in _COLUMN_KWARGS:
+        value = kwargs.get(k)
+        if value is not None:
+            cols.extend(value if isinstance(value, list) else [value])
+    text = f"{config.type}({', '.join(map(str, cols))})"
+    condition = kwargs.get("row_condition")
+    if condition:
+        text += f" where {_condition_text(condition)}"
+    return text
+
+
+def _condition_text(condition) -> str:
+    if isinstance(condition, dict):  # serialised ComparisonCondition
+        if "conditions" in condition:
+            return " and ".join(_condition_text(c) for c in condition["conditions"])
+        col = condition.get("column", {})
+        col = col.get("name") if isinstance(col, dict) else col
+        return f"{col} {condition.get('operator')} {condition.get('parameter')}"
+    return str(condition)
+
+
+def _plain(value):
+    """numpy/pandas scalars -> JSON-friendly Python values (NaN/NA -> None)."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        if value != value:  # NaN: a missing value
+            return None
+        if value.is_integer():  # an int column with nulls arrives as float
+            return int(value)
+    elif value is not None and str(value) == "<NA>":
+        return None
+    return value
+
+
+def to_check_result(result, frame, sample_columns: list[str]) -> CheckResult:
+    """One GX ExpectationValidationResult as the CheckResult ops.dq_results records."""
+    config = result.expectation_config
+    info = result.result or {}
+    severity = "warn" if str(getattr(config.severity, "value", config.severity)) in (
+        "warning", "info") else "error"
+    observed = {k: _plain(info[k]) for k in ("observed_value", "element_count",
+                                              "unexpected_percent") if k in info}
+    observed.update({k: config.kwargs[k] for k in _EXPECTED_KWARGS
+                     if config.kwargs.get(k) is not None})
+    exc = result.exception_info or {}
+    if exc.get("raised_exception"):
+        observed["exception"] = str(exc.get("exception_message"))[:500]
+    sample = []
+    for index in (info.get("partial_unexpected_index_list") or [])[:SAMPLE_SIZE]:
+        if index in frame.index:
+            row = frame.loc[index, sample_columns]
+            sample.append({c: _plain(row[c]) for c in sample_columns})
+    if not sample and info.get("partial_unexpected_list"):
+        sample = [_plain(v) if not isinstance(v, dict) else v
+                  for v in info["partial_unexpected_list"][:SAMPLE_SIZE]]
+    count = info.get("unexpected_count")
+    return CheckResult(expectation_name(config), bool(result.success), severity,
+                       observed_value=observed,
+                       unexpected_count=int(count) if count is not None else None,
+                       unexpected_sample=sample)
