@@ -1,0 +1,64 @@
+"""Calibration of the per-number probabilities (silver.prediction_scores) against uniform.
+
+Scored per number and draw as a binary event (drawn or not): mean log loss and Brier score of
+the model's probabilities beside those of the uniform probability (5/white_max for whites,
+1/special_max for the special ball) on the same draws. log_loss_p_value is a one-sided paired
+t-test over draws of "the model's log loss is lower than uniform's" (approximate: draws are
+the unit; no multiplicity adjustment, so it is descriptive, not a verdict).
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from pipeline.games import Game
+
+COLUMNS = ("model_name", "target_draw_date", "era", "ball_type", "n_numbers", "log_loss_sum",
+           "brier_sum")
+
+
+def calibration_frame(rows: list[tuple]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def uniform_sums(n_numbers: int, drawn: int) -> tuple[float, float]:
+    """(log loss sum, Brier sum) over one draw's numbers for the uniform probability."""
+    p = drawn / n_numbers
+    log_loss = -(drawn * math.log(p) + (n_numbers - drawn) * math.log(1 - p))
+    brier = drawn * (1 - p) ** 2 + (n_numbers - drawn) * p ** 2
+    return log_loss, brier
+
+
+def calibration_metrics(game: Game, scores: pd.DataFrame, model: str, era_name: str,
+                        start) -> dict:
+    """Calibration columns for one model, era and window (empty when the model has no scores)."""
+    from scipy.stats import ttest_1samp
+
+    d = scores[(scores["model_name"] == model) & (scores["era"] == era_name)]
+    if start is not None:
+        d = d[d["target_draw_date"] >= start]
+    if d.empty:
+        return {}
+    era = game.era_named(era_name)
+    sizes = {"white": (era.white_max - era.white_min + 1, era.white_count),
+             "special": (era.special_max - era.special_min + 1, 1)}
+    out: dict = {"calibration_n_draws": int(d["target_draw_date"].nunique())}
+    diff = pd.Series(0.0, index=sorted(d["target_draw_date"].unique()))
+    for ball, (n_numbers, drawn) in sizes.items():
+        b = d[d["ball_type"] == ball]
+        if b.empty:
+            continue
+        # silver scores every valid number of the era, so uniform is summed over all of them
+        ll_u, brier_u = uniform_sums(n_numbers, drawn)
+        per_number = b["n_numbers"].sum()
+        out[f"{ball}_log_loss"] = float(b["log_loss_sum"].sum() / per_number)
+        out[f"{ball}_brier"] = float(b["brier_sum"].sum() / per_number)
+        out[f"{ball}_log_loss_uniform"] = ll_u / n_numbers
+        out[f"{ball}_brier_uniform"] = brier_u / n_numbers
+        per_draw = b.set_index("target_draw_date")["log_loss_sum"] - ll_u
+        diff = diff.add(per_draw, fill_value=0.0)
+    if len(diff) >= 2 and diff.std() > 0:
+        out["log_loss_p_value"] = float(ttest_1samp(diff, 0.0, alternative="less").pvalue)
+    return out

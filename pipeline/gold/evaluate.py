@@ -1,0 +1,86 @@
+"""Evaluate one game: score known draws, judge each model, gate, publish (one transaction).
+
+Write, audit, publish: results and performance are computed from silver and bronze into
+staging, the gold gate validates them, and only then one transaction holding the game's gold
+advisory lock archives superseded results, upserts changed ones and replaces the game's
+performance and reference rows. Runs of one game are serialised by a session advisory lock, so
+a second run waits instead of clearing the first one's staging rows.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from pipeline.db import advisory_xact_lock, connect, lock_key, run_sql
+from pipeline.games import get_game
+from pipeline.gold.frequency import number_frequencies
+from pipeline.gold.performance import performance_rows
+from pipeline.gold.reference import baseline_rows, prize_tier_rows
+from pipeline.gold.scoring import score_rows
+from pipeline.gold.tables import PERFORMANCE_COLUMNS, copy_rows
+from pipeline.quality.gate import run_gate
+
+log = logging.getLogger(__name__)
+
+
+def _stage(conn, game, staging_id: uuid.UUID) -> tuple[int, int, list[tuple]]:
+    params = {"game": game.id}
+    with conn.transaction():
+        run_sql(conn, "gold/clear_staging.sql", params)
+        joined = run_sql(conn, "gold/predictions_with_draws.sql", params).fetchall()
+        results = score_rows(game, joined)
+        copy_rows(conn, "staging.prediction_results", (r + (staging_id,) for r in results))
+        draws = run_sql(conn, "gold/draws_of_game.sql", params).fetchall()
+        calibration = run_sql(conn, "gold/calibration_by_draw.sql", params).fetchall()
+        perf = performance_rows(game, results, [d[0] for d in draws], calibration)
+        copy_rows(conn, "staging.model_performance",
+                  (tuple(r.get(c) for c in PERFORMANCE_COLUMNS) + (staging_id,) for r in perf))
+    return len(results), len(perf), draws
+
+
+def _publish(conn, game, staging_id: uuid.UUID, draws: list[tuple]) -> dict:
+    params = {"game": game.id, "staging_id": staging_id}
+    counts, tests = number_frequencies(game, draws)
+    with conn.transaction():
+        advisory_xact_lock(conn, "gold", game.id)
+        archived = run_sql(conn, "gold/archive_superseded_results.sql", params).rowcount
+        removed = run_sql(conn, "gold/delete_removed_results.sql", params).rowcount
+        flags = [r[0] for r in run_sql(conn, "gold/upsert_results.sql", params).fetchall()]
+        run_sql(conn, "gold/delete_model_performance.sql", params)
+        run_sql(conn, "gold/insert_model_performance.sql", params)
+        run_sql(conn, "gold/delete_reference_rows.sql", params)
+        copy_rows(conn, "gold.era_baselines", baseline_rows(game))
+        copy_rows(conn, "gold.prize_tiers", prize_tier_rows(game))
+        copy_rows(conn, "gold.number_counts", counts)
+        copy_rows(conn, "gold.number_frequency_tests", tests)
+        run_sql(conn, "gold/drop_staged.sql", params)
+    inserted = sum(flags)
+    return {"inserted": inserted, "rescored": len(flags) - inserted, "removed": removed,
+            "archived": archived}
+
+
+def evaluate(game_id: str, *, skip_checks: bool = False) -> dict:
+    """Score every prediction of `game_id` whose draw is in bronze and publish gold.
+
+    Raises GateFailedError (gold untouched, staged rows kept) when the gold gate fails.
+    """
+    game = get_game(game_id)
+    staging_id = uuid.uuid4()
+    lock = lock_key("gold-evaluate", game_id)
+    with connect(autocommit=True) as conn:  # each `conn.transaction()` below is a real one
+        conn.execute("select pg_advisory_lock(%s)", (lock,))
+        try:
+            scored, perf_rows, draws = _stage(conn, game, staging_id)
+            with conn.transaction():
+                run_gate(conn, "gold", game_id, f"evaluate:{game_id}", str(staging_id),
+                         skip=skip_checks)
+            published = _publish(conn, game, staging_id, draws)
+            pending = run_sql(conn, "gold/pending_predictions.sql",
+                              {"game": game_id}).fetchone()[0]
+        finally:
+            conn.execute("select pg_advisory_unlock(%s)", (lock,))
+    log.info("%s: %d predictions scored, %d pending, %s", game_id, scored, pending, published)
+    return {"game": game_id, "staging_id": str(staging_id), "scored": scored,
+            "pending": pending, "performance_rows": perf_rows,
+            "unchanged": scored - published["inserted"] - published["rescored"], **published}

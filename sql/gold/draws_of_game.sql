@@ -1,0 +1,5 @@
+-- The draws of one game in bronze, oldest first (window anchors and number frequencies).
+select draw_date, era, white_1, white_2, white_3, white_4, white_5, special_ball
+from bronze.draws
+where game = %(game)s
+order by draw_date

@@ -1,0 +1,5 @@
+-- After a successful publish the run's staged rows are no longer needed.
+with results as (
+    delete from staging.prediction_results where staging_id = %(staging_id)s
+)
+delete from staging.model_performance where staging_id = %(staging_id)s

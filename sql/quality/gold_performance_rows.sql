@@ -1,0 +1,6 @@
+-- Gold gate: the staged performance rows' baselines and p-values, checked in Python.
+select model_name, era, window_name, expected_white_matches, expected_special_hit_rate,
+       expected_any_prize_rate, p_value, p_value_adjusted, n_predictions, n_draws
+from staging.model_performance
+where staging_id = %(staging_id)s
+order by model_name, era, window_name

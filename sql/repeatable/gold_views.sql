@@ -1,0 +1,72 @@
+-- Views of gold for people (re-applied by `migrate` whenever this file changes). Each view's
+-- grain is in its comment. They read gold tables (and silver.predictions for pending tickets)
+-- with the owner's rights, so gold_reader needs only gold.
+
+-- gold.leaderboard: grain one row per (game, era, model_name), all-time window, sorted by
+-- evidence: strongest adjusted evidence of beating random first (p_value_adjusted, then
+-- p_value), then most predictions. verdict only says "better than random" when the one-sided
+-- exact p-value for white matches, Holm-adjusted over the models of that game and era, is
+-- below 0.05; special-ball and prize figures are shown, not used for the verdict.
+create or replace view gold.leaderboard as
+select m.game, m.era, m.model_name, m.n_draws, m.n_predictions,
+       m.mean_white_matches, m.expected_white_matches,
+       m.mean_white_matches / nullif(m.expected_white_matches, 0) as white_lift,
+       m.mean_white_matches_ci_low, m.mean_white_matches_ci_high,
+       m.special_hit_rate, m.expected_special_hit_rate,
+       m.any_prize_rate, m.expected_any_prize_rate,
+       m.return_per_play, m.expected_return_per_play, m.ticket_price_usd, m.jackpot_hits,
+       m.p_value, m.p_value_adjusted, m.n_models_compared,
+       m.p_value_special_adjusted, m.p_value_any_prize_adjusted,
+       m.white_log_loss, m.white_log_loss_uniform,
+       case when m.p_value_adjusted < 0.05 then 'better than random (Holm-adjusted p < 0.05)'
+            else 'no evidence of beating random' end as verdict,
+       rank() over (partition by m.game, m.era
+                    order by m.p_value_adjusted, m.p_value, m.n_predictions desc) as evidence_rank
+from gold.model_performance m
+where m.window_name = 'all_time'
+order by m.game, m.era desc, m.p_value_adjusted, m.p_value, m.n_predictions desc,
+         m.model_name;
+comment on view gold.leaderboard is
+    'One row per (game, era, model_name), all-time window, sorted by evidence.';
+
+-- gold.latest_predictions: grain one row per (game, model_name, ticket) for each model's most
+-- recent target draw; result columns are null while that draw is pending.
+create or replace view gold.latest_predictions as
+with latest as (
+    select game, model_name, max(target_draw_date) as target_draw_date
+    from silver.predictions
+    group by game, model_name
+)
+select p.game, p.model_name, p.target_draw_date, p.ticket, p.era,
+       p.white_1, p.white_2, p.white_3, p.white_4, p.white_5, p.special_ball,
+       p.model_run_id, p.created_at as predicted_at,
+       r.target_draw_date is null as pending,
+       r.white_matches, r.special_match, r.prize_tier, r.prize_usd, r.is_jackpot
+from silver.predictions p
+join latest l on l.game = p.game and l.model_name = p.model_name
+             and l.target_draw_date = p.target_draw_date
+left join gold.prediction_results r
+       on r.model_name = p.model_name and r.game = p.game
+      and r.target_draw_date = p.target_draw_date and r.ticket = p.ticket
+order by p.game, p.model_name, p.ticket;
+comment on view gold.latest_predictions is
+    'One row per (game, model_name, ticket) of each model''s latest target draw.';
+
+-- gold.number_frequency: grain one row per (game, era, ball_type, number valid in the era):
+-- observed count in bronze vs the uniform expectation, with the era's chi-square test of
+-- uniformity (the same test values on every number of that era and ball type).
+create or replace view gold.number_frequency as
+select c.game, c.era, c.ball_type, c.number, c.observed, c.expected,
+       c.observed - c.expected as deviation,
+       t.n_draws, t.chi_square_scaled as era_chi_square, t.df as era_df,
+       t.p_value as era_p_value
+from gold.number_counts c
+join gold.number_frequency_tests t
+  on t.game = c.game and t.era = c.era and t.ball_type = c.ball_type
+order by c.game, c.era, c.ball_type, c.number;
+comment on view gold.number_frequency is
+    'One row per (game, era, ball_type, number): observed vs expected, chi-square per era.';
+
+-- Views replaced above keep their grants; new ones get them here.
+grant usage on schema gold to gold_reader;
+grant select on all tables in schema gold to gold_reader;
