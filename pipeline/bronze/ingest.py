@@ -12,6 +12,7 @@ from pipeline.bronze.sources import read_source
 from pipeline.bronze.validate import Draw, validate_rows
 from pipeline.db import advisory_xact_lock, connect, run_sql
 from pipeline.games import get_game
+from pipeline.ops.faults import fault_point
 from pipeline.quality.gate import run_gate
 from pipeline.quality.results import GateFailedError
 
@@ -24,6 +25,8 @@ STAGE_COLUMNS = ("batch_id", "line_no", "game", "draw_date", "white_1", "white_2
 
 def _stage(conn, batch_id, game_id, source, sha, rows_read, draws: list[Draw], rejects):
     with conn.transaction():
+        run_sql(conn, "bronze/hold_batch_lock.sql", {"batch_id": batch_id})
+        run_sql(conn, "bronze/abandon_dead_batches.sql", {"game": game_id})
         run_sql(conn, "bronze/clear_failed_staging.sql", {"game": game_id})
         run_sql(conn, "bronze/start_batch.sql", {"batch_id": batch_id, "game": game_id,
                 "source": source, "sha256": sha, "rows_read": rows_read})
@@ -49,13 +52,18 @@ def _finish(conn, batch_id, status, counts, quarantined, message=None):
 def _publish(conn, batch_id, game_id, quarantined) -> dict:
     with conn.transaction():
         advisory_xact_lock(conn, "bronze", game_id)
+        fault_point("bronze.publish.locked")
         inserted, unchanged, revised = run_sql(
             conn, "bronze/classify_batch.sql", {"batch_id": batch_id}).fetchone()
         counts = {"inserted": inserted, "unchanged": unchanged, "revised": revised}
         run_sql(conn, "bronze/record_revisions.sql", {"batch_id": batch_id})
+        fault_point("bronze.publish.revisions_recorded")
         run_sql(conn, "bronze/upsert_draws.sql", {"batch_id": batch_id})
+        fault_point("bronze.publish.upserted")
         _finish(conn, batch_id, "published", counts, quarantined)
         run_sql(conn, "bronze/drop_staged_batch.sql", {"batch_id": batch_id})
+        fault_point("bronze.publish.before_commit")
+    fault_point("bronze.publish.committed")
     return counts
 
 
