@@ -53,6 +53,10 @@ def detect_layout(header: list[str], game: Game) -> Layout:
     if "draw_date" not in index:
         raise SourceError(f"unknown source header {header!r}: no 'Draw Date' / 'draw_date' column")
     if "winning_numbers" in index:
+        if mult is None:
+            # Every NY export has the column (empty where none was drawn). Without it each
+            # draw would load with a null multiplier and silently revise the stored one.
+            raise SourceError(f"unknown source header {header!r}: missing column 'Multiplier'")
         return Layout("ny_open_data", index["draw_date"], index["winning_numbers"], (),
                       special_col, mult, len(cols))
     missing = [c for c in WHITE_COLS if c not in index]
