@@ -56,6 +56,25 @@ def _setting(name: str, default: float) -> float:
         raise SourceError(f"{name}={value!r} is not a number") from exc
 
 
+def _shown(source: str, limit: int = 200) -> str:
+    """The source as shown in an error: hostile or huge values stay one readable line."""
+    text = source if len(source) <= limit else f"{source[:limit]}... ({len(source)} chars)"
+    return text.encode("unicode_escape").decode("ascii")
+
+
+def _read_file(source: str) -> bytes:
+    path = Path(source)
+    try:
+        if not path.is_file():
+            raise SourceError(f"source file not found: {_shown(source)}")
+        if path.stat().st_size > MAX_BYTES:
+            raise SourceError(f"source {_shown(source)} is larger than {MAX_BYTES} bytes")
+        return path.read_bytes()
+    except OSError as exc:  # a name too long, a permission, a device that cannot be read
+        raise SourceError(f"source file {_shown(source)} cannot be read: "
+                          f"{exc.strerror or exc}") from None
+
+
 def read_source(source: str, *, attempts: int | None = None, timeout: float | None = None,
                 backoff: float | None = None) -> tuple[str, bytes]:
     """Return (text, raw bytes). Raises SourceError for anything that cannot be read.
@@ -71,14 +90,10 @@ def read_source(source: str, *, attempts: int | None = None, timeout: float | No
     if is_url(source):
         body = _fetch_url(source, attempts, timeout, backoff)
     elif "://" in source:
-        raise SourceError(f"source {source!r}: only local paths and http(s) URLs are supported")
+        raise SourceError(f"source {_shown(source)}: only local paths and http(s) URLs are"
+                          " supported")
     else:
-        path = Path(source)
-        if not path.is_file():
-            raise SourceError(f"source file not found: {source}")
-        if path.stat().st_size > MAX_BYTES:
-            raise SourceError(f"source {source} is larger than {MAX_BYTES} bytes")
-        body = path.read_bytes()
+        body = _read_file(source)
     if not body.strip():
         raise SourceError(f"source {source} is empty")
     try:
