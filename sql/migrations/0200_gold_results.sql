@@ -172,11 +172,13 @@ create table if not exists gold.number_frequency_tests (
 );
 
 -- Staging copies (write, audit, publish): same columns plus staging_id, the evaluate run's id.
-create table if not exists staging.prediction_results (like gold.prediction_results);
+create table if not exists staging.prediction_results (
+    like gold.prediction_results including defaults);
 alter table staging.prediction_results add column if not exists staging_id uuid not null;
 create index if not exists staging_prediction_results_id
     on staging.prediction_results (staging_id);
-create table if not exists staging.model_performance (like gold.model_performance);
+create table if not exists staging.model_performance (
+    like gold.model_performance including defaults);
 alter table staging.model_performance add column if not exists staging_id uuid not null;
 create index if not exists staging_model_performance_id
     on staging.model_performance (staging_id);
