@@ -1,0 +1,111 @@
+"""The DAG files: they load, one DAG per game, the designed task graph, cheap to parse."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.games import load_games
+from pipeline.orchestration.schedule import nightly_cron
+from pipeline.orchestration.steps import SEQUENCE
+from tests.airflow.conftest import DAGS, ROOT
+
+pytestmark = pytest.mark.airflow
+HEAVY = ("pandas", "sklearn", "great_expectations", "psycopg", "matplotlib", "scipy")
+
+
+def test_dags_load_one_per_game(dagbag):
+    assert dagbag.import_errors == {}
+    assert set(dagbag.dag_ids) == {f"{gid}_medallion" for gid in load_games()}
+    assert {"powerball_medallion", "mega_millions_medallion"} <= set(dagbag.dag_ids)
+    for stat in dagbag.dagbag_stats:
+        print(f"\nDAG file {stat.file}: parsed in {stat.duration.total_seconds() * 1000:.0f} ms "
+              f"({stat.dag_num} DAGs, {stat.task_num} tasks)")
+
+
+def test_task_graph_is_the_designed_chain(dagbag):
+    for gid, game in load_games().items():
+        dag = dagbag.get_dag(f"{gid}_medallion")
+        ids = [s.task_id for s in SEQUENCE]
+        assert [t.task_id for t in dag.topological_sort()] == ids
+        assert ids == ["ingest", "check_bronze", "features", "check_features", "predict",
+                       "check_predictions", "evaluate", "check_gold", "publish"]
+        for before, after in zip(ids, ids[1:], strict=False):
+            assert dag.get_task(after).upstream_task_ids == {before}
+        assert dag.catchup is False and dag.max_active_runs == 1
+        assert str(dag.timetable.timezone) == game.timezone
+        assert dag.timetable.expression == nightly_cron(game)
+
+
+def test_every_task_retries_with_backoff_and_has_a_timeout(dagbag):
+    for dag in (dagbag.get_dag(d) for d in dagbag.dag_ids):
+        for task in dag.tasks:
+            assert task.retries >= 1, task
+            assert task.retry_exponential_backoff, task
+            assert task.execution_timeout is not None and task.execution_timeout.total_seconds() > 0
+            step = next(s for s in SEQUENCE if s.task_id == task.task_id)
+            assert task.execution_timeout == step.timeout
+            assert task.pool == ("warehouse_writers" if step.writes else "default_pool")
+
+
+def test_assets_only_on_gate_tasks(dagbag):
+    dag = dagbag.get_dag("powerball_medallion")
+    outlets = {t.task_id: [a.uri for a in t.outlets] for t in dag.tasks}
+    assert outlets == {
+        "ingest": [], "features": [], "predict": [], "evaluate": [], "publish": [],
+        "check_bronze": ["drawpipe://warehouse/powerball/bronze"],
+        "check_features": ["drawpipe://warehouse/powerball/features"],
+        "check_predictions": ["drawpipe://warehouse/powerball/predictions"],
+        "check_gold": ["drawpipe://warehouse/powerball/gold"],
+    }
+
+
+def test_parse_imports_nothing_heavy_and_touches_no_database(airflow_home):
+    """Import the DAG file in a fresh interpreter: time it and list what it pulled in."""
+    code = (
+        "import json, sys, time, runpy\n"
+        "import airflow.sdk\n"  # Airflow itself is paid by every DAG file; measure ours
+        "t = time.perf_counter()\n"
+        f"ns = runpy.run_path({str(DAGS / 'medallion.py')!r})\n"
+        "took = time.perf_counter() - t\n"
+        f"heavy = [m for m in {HEAVY!r} if m in sys.modules]\n"
+        "print(json.dumps({'seconds': took, 'heavy': heavy,"
+        " 'dags': sorted(k for k in ns if k.endswith('_medallion'))}))\n"
+    )
+    # An unreachable warehouse: a parse that tried to connect would fail or hang here.
+    env = {"PIPELINE_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none",
+           "AIRFLOW_CONN_WAREHOUSE": "postgres://nobody@127.0.0.1:1/none"}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120, env={**__import__("os").environ, **env})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    print(f"\nmedallion.py import (fresh interpreter, airflow.sdk preloaded): "
+          f"{result['seconds'] * 1000:.0f} ms")
+    assert result["heavy"] == []
+    assert result["dags"] == sorted(f"{g}_medallion" for g in load_games())
+
+
+def test_unknown_step_runner_is_an_import_error(airflow_home, monkeypatch):
+    from airflow.dag_processing.dagbag import DagBag
+
+    monkeypatch.setenv("PIPELINE_STEP_RUNNER", "ssh")
+    bag = DagBag(dag_folder=str(DAGS))
+    assert bag.dag_ids == [] or not bag.dags
+    assert any("PIPELINE_STEP_RUNNER" in err for err in bag.import_errors.values())
+
+
+def test_docker_runner_builds_docker_operators(airflow_home, monkeypatch):
+    from airflow.dag_processing.dagbag import DagBag
+
+    monkeypatch.setenv("PIPELINE_STEP_RUNNER", "docker")
+    monkeypatch.setenv("PIPELINE_STEP_IMAGE", "drawpipe-airflow:test")
+    bag = DagBag(dag_folder=str(DAGS))
+    assert bag.import_errors == {}
+    dag = bag.get_dag("powerball_medallion")
+    for task in dag.tasks:
+        assert type(task).__name__ == "DockerStepOperator"
+        assert task.image == "drawpipe-airflow:test"
+        assert task.retries >= 1 and task.execution_timeout is not None
