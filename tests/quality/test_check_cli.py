@@ -103,3 +103,20 @@ def test_check_rejects_a_bad_partition(conn):
     assert proc.returncode == 1
     (line,) = error_lines(proc)
     assert "bronze partition 'last-week'" in line
+
+
+PUBLISHING_STEPS = ("ingest", "features", "predict", "backtest", "evaluate")
+
+
+@pytest.mark.parametrize("step", PUBLISHING_STEPS)
+def test_every_publishing_step_offers_skip_checks(step):
+    import argparse
+
+    from pipeline.cli import _module
+
+    module = _module(step)
+    if module is None:
+        pytest.skip(f"step {step} is not in this build yet")
+    parser = argparse.ArgumentParser()
+    module.configure(parser)
+    assert "--skip-checks" in parser._option_string_actions
