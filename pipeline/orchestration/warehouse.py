@@ -10,9 +10,9 @@ from urllib.parse import quote, urlencode
 
 from pipeline.errors import ConfigError
 
-# libpq parameters that may come through the connection's extra (sslmode, ...); others are refused
-# rather than passed on unseen.
-LIBPQ_EXTRAS = frozenset({"sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout",
+# libpq parameters that may come through the connection's extra (sslmode, ...; `host` for a unix
+# socket folder, as the embedded server's URL has it); others are refused, not passed on unseen.
+LIBPQ_EXTRAS = frozenset({"host", "sslmode", "sslrootcert", "sslcert", "sslkey", "connect_timeout",
                           "application_name", "options", "target_session_attrs"})
 POSTGRES_TYPES = frozenset({"postgres", "postgresql"})
 

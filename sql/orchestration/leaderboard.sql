@@ -1,2 +1,5 @@
--- purpose: one game's gold.leaderboard rows, as the view sorts them (printed at the end of a run).
-select * from gold.leaderboard where game = %(game)s limit %(limit)s;
+-- purpose: one game's gold.leaderboard rows, newest era first, best evidence first within it
+-- (printed at the end of a local run).
+select * from gold.leaderboard where game = %(game)s
+order by era desc, evidence_rank, model_name
+limit %(limit)s;
