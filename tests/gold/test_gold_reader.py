@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from psycopg import sql
 
 from pipeline.gold.evaluate import evaluate
 
@@ -16,7 +17,7 @@ def _relations(conn, schema):
         " where n.nspname = %s and c.relkind in ('r', 'v', 'm') order by 1", (schema,))]
 
 
-def _as_reader(conn, statement: str):
+def _as_reader(conn, statement):
     with conn.transaction(force_rollback=True):
         conn.execute("set local role gold_reader")
         return conn.execute(statement).fetchall()
@@ -34,7 +35,8 @@ def test_gold_reader_selects_every_gold_relation(conn, scenario):
     assert {"prediction_results", "model_performance", "leaderboard", "latest_predictions",
             "number_frequency", "number_frequency_tests"} <= set(relations)
     for rel in relations:
-        rows = _as_reader(conn, f'select count(*) from gold."{rel}"')  # noqa: S608
+        rows = _as_reader(conn, sql.SQL("select count(*) from {}").format(
+            sql.Identifier("gold", rel)))
         assert rows[0][0] >= 0
     assert _as_reader(conn, "select count(*) from gold.leaderboard")[0][0] > 0
     assert _as_reader(conn, "select count(*) from gold.latest_predictions where pending"
@@ -46,8 +48,9 @@ def test_gold_reader_cannot_read_or_change_other_layers(conn, schema):
     relations = _relations(conn, schema)
     assert relations
     for rel in relations:
-        for statement in (f'select * from {schema}."{rel}" limit 1',
-                          f'delete from {schema}."{rel}"'):
+        name = sql.Identifier(schema, rel)
+        for statement in (sql.SQL("select * from {} limit 1").format(name),
+                          sql.SQL("delete from {}").format(name)):
             with pytest.raises(psycopg.errors.InsufficientPrivilege):
                 _as_reader(conn, statement)
 
