@@ -1,0 +1,1 @@
+"""Prediction models behind one interface (base.Model), looked up by name in registry.MODELS."""

@@ -1,0 +1,134 @@
+"""Predict target draws of a timeline with registered models, strictly from earlier rows.
+
+A target at timeline row t is scored from row t's as-of features (rows < t). A trainable model
+scoring t was fitted at a fit point r <= t on rows [r - train_draws, r): nothing it saw is on or
+after its target. Output: DataFrames shaped like staging.model_runs/predictions/prediction_scores.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from pipeline.silver import tickets as ticketing
+from pipeline.silver.eras import BALLS, era_positions
+from pipeline.silver.features import BallFeatures
+from pipeline.silver.history import Timeline
+from pipeline.silver.models.registry import model_class, model_params
+
+RUN_COLUMNS = ("model_run_id", "model_name", "model_version", "game", "params",
+               "train_first_draw", "train_last_draw", "n_train_draws", "code_version", "metrics")
+
+
+@dataclass(frozen=True)
+class Plan:
+    targets: np.ndarray  # timeline rows to predict (each >= 1)
+    fit_points: np.ndarray  # per target, the row a trainable model was fitted at (<= target)
+
+
+def cadence_plan(targets: np.ndarray, every: int) -> Plan:
+    """Refit at rows that are multiples of `every`, and at the first target (it needs a fit)."""
+    targets = np.asarray(targets)
+    fit = np.maximum((targets // every) * every, targets[0])
+    return Plan(targets, fit)
+
+
+@dataclass
+class Output:
+    runs: pd.DataFrame
+    predictions: pd.DataFrame
+    scores: pd.DataFrame
+
+
+def _probabilities(weights: np.ndarray, valid: np.ndarray, picks: np.ndarray) -> np.ndarray:
+    """Weights to P(number drawn): per row, valid cells sum to the ball's picks (5 or 1)."""
+    w = np.where(valid, np.maximum(np.nan_to_num(weights, nan=0.0), 1e-12), 0.0)
+    return w * (picks / w.sum(axis=1))[:, None]
+
+
+def _run_row(run_id, name, cls, params, tl, first, last_excl, code_version, metrics) -> dict:
+    return {"model_run_id": run_id, "model_name": name, "model_version": cls.version,
+            "game": tl.game.id, "params": json.dumps(params, sort_keys=True),
+            "train_first_draw": str(tl.date(first)), "train_last_draw": str(tl.date(last_excl - 1)),
+            "n_train_draws": int(last_excl - first), "code_version": code_version,
+            "metrics": json.dumps(metrics, sort_keys=True)}
+
+
+def _weights(name, config, tl, feats, plan, code_version):
+    """Per ball weights [targets, width], the model run id of each target, and the run rows."""
+    cls, params, seed = model_class(name), model_params(name, config), config["seed"]
+    targets = plan.targets
+    weights = {ball: np.zeros(feats[ball].valid[targets].shape) for ball in BALLS}
+    run_ids = np.empty(len(targets), dtype=object)
+    runs = []
+    if not cls.trainable:
+        models = {ball: cls(params, seed) for ball in BALLS}
+        for ball in BALLS:
+            weights[ball] = models[ball].score(feats[ball], targets)
+        recorded = {**models["white"].params, "seed": seed}
+        for i, t in enumerate(targets):  # score-only: one run per target, its history as window
+            run_ids[i] = str(uuid.uuid4())
+            runs.append(_run_row(run_ids[i], name, cls, recorded, tl, 0, t, code_version, {}))
+        return weights, run_ids, runs
+    for r in np.unique(plan.fit_points):
+        chosen = plan.fit_points == r
+        models = {ball: cls(params, seed) for ball in BALLS}
+        first = max(0, int(r) - int(models["white"].params["train_draws"]))
+        rows = np.arange(first, r)
+        metrics = {ball: models[ball].fit(feats[ball], rows) for ball in BALLS}
+        for ball in BALLS:
+            weights[ball][chosen] = models[ball].score(feats[ball], targets[chosen])
+        run_id = str(uuid.uuid4())
+        run_ids[chosen] = run_id
+        recorded = {**models["white"].params, "seed": seed,
+                    "retrain_every": config["retrain_every"]}
+        runs.append(_run_row(run_id, name, cls, recorded, tl, first, r, code_version, metrics))
+    return weights, run_ids, runs
+
+
+def _frames(name, tl, feats, plan, probs, run_ids, n_tickets, seed):
+    targets = plan.targets
+    days = tl.dates[targets]
+    iso = np.datetime_as_string(days, unit="D")
+    chosen = {}
+    scores = []
+    for ball in BALLS:
+        f: BallFeatures = feats[ball]
+        valid = f.valid[targets]
+        width = valid.shape[1]
+        noise = ticketing.uniforms(seed, tl.game.id, days, name, ball, n_tickets, width)
+        chosen[ball] = ticketing.choose(probs[ball], valid, int(f.picks[targets][0]), noise)
+        r, num = np.nonzero(valid)
+        scores.append(pd.DataFrame({"model_name": name, "game": tl.game.id,
+                                    "target_draw_date": iso[r], "ball_type": ball,
+                                    "number": num, "score": probs[ball][r, num]}))
+    eras = np.array([e.name for e in tl.game.eras])[era_positions(tl.game, days)]
+    whites = chosen["white"].reshape(-1, chosen["white"].shape[-1])
+    predictions = pd.DataFrame({
+        "model_name": name, "model_run_id": np.repeat(run_ids, n_tickets), "game": tl.game.id,
+        "target_draw_date": np.repeat(iso, n_tickets),
+        "ticket": np.tile(np.arange(1, n_tickets + 1), len(targets)),
+        **{f"white_{k + 1}": whites[:, k] for k in range(whites.shape[1])},
+        "special_ball": chosen["special"].reshape(-1), "era": np.repeat(eras, n_tickets)})
+    return predictions, pd.concat(scores, ignore_index=True)
+
+
+def predict(tl: Timeline, feats: dict[str, BallFeatures], plan: Plan, names: list[str],
+            config: dict, code_version: str) -> Output:
+    if len(plan.targets) == 0 or plan.targets.min() < 1 or (plan.fit_points > plan.targets).any():
+        raise ValueError("every target needs history before it and a fit point not after it")
+    runs, predictions, scores = [], [], []
+    for name in names:
+        weights, run_ids, run_rows = _weights(name, config, tl, feats, plan, code_version)
+        probs = {ball: _probabilities(weights[ball], feats[ball].valid[plan.targets],
+                                      feats[ball].picks[plan.targets]) for ball in BALLS}
+        p, s = _frames(name, tl, feats, plan, probs, run_ids, config["tickets"], config["seed"])
+        runs.extend(run_rows)
+        predictions.append(p)
+        scores.append(s)
+    return Output(pd.DataFrame(runs, columns=list(RUN_COLUMNS)),
+                  pd.concat(predictions, ignore_index=True), pd.concat(scores, ignore_index=True))
