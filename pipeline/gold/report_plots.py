@@ -36,7 +36,8 @@ def mean_matches_over_time(game: Game, era_name: str, series: pd.DataFrame) -> s
         ax.plot(g["target_draw_date"], g["white_matches"].cumsum() / tickets, label=model)
         if not band_drawn:  # random band: 95% of random players' running means stay inside
             half = 1.96 * sd / np.sqrt(tickets)
-            ax.fill_between(g["target_draw_date"], mean - half, mean + half, color="grey",
+            ax.fill_between(g["target_draw_date"], np.maximum(mean - half, 0), mean + half,
+                            color="grey",
                             alpha=0.25, label="random 95% band")
             band_drawn = True
     ax.axhline(mean, color="black", lw=1, ls="--", label=f"random expectation {mean:.4f}")
