@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import logging
 import os
 import time
@@ -38,6 +39,9 @@ def _fetch_url(url: str, attempts: int, timeout: float, backoff: float) -> bytes
                 raise SourceError(f"source {url} answered HTTP {exc.code} {exc.reason}") from exc
         except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
             last = exc
+        except (ValueError, http.client.InvalidURL) as exc:  # spaces, control chars, bad port
+            raise SourceError(f"source URL {_shown(url)} is not a valid URL: "
+                              f"{_shown(str(exc))}") from None
         if attempt < attempts:
             delay = backoff * 2 ** (attempt - 1)
             log.warning("fetching %s failed (%s); retry %d in %.1fs", url, last, attempt, delay)
