@@ -11,10 +11,14 @@ def dump_path(value: str):
     path = Path(value)
     if path.suffix != ".dump":
         raise argparse.ArgumentTypeError(f"backup file {value[:60]!r} must end in .dump")
-    if not path.parent.is_dir():
-        raise argparse.ArgumentTypeError(f"folder of {value[:60]!r} does not exist")
-    if path.exists():
-        raise argparse.ArgumentTypeError(f"{value[:60]!r} exists; backups never overwrite")
+    try:
+        if not path.parent.is_dir():
+            raise argparse.ArgumentTypeError(f"folder of {value[:60]!r} does not exist")
+        if path.exists():
+            raise argparse.ArgumentTypeError(f"{value[:60]!r} exists; backups never overwrite")
+    except OSError as exc:  # a name too long for the file system
+        raise argparse.ArgumentTypeError(f"unusable backup file name {value[:60]!r}: "
+                                         f"{exc.strerror}") from None
     return path
 
 

@@ -9,7 +9,11 @@ def existing_dump(value: str):
     if not value or len(value) > 1024 or any(ord(c) < 32 for c in value):
         raise argparse.ArgumentTypeError(f"invalid backup file name {value[:60]!r}")
     path = Path(value)
-    if not path.is_file():
+    try:
+        found = path.is_file()
+    except OSError:  # a name too long for the file system
+        found = False
+    if not found:
         raise argparse.ArgumentTypeError(f"backup file not found: {value[:60]!r}")
     return path
 
