@@ -7,8 +7,12 @@ ingested in turn. Measured in the same run, each on the same files:
 - pandas_to_sql: pandas.read_csv + DataFrame.to_sql of every file into a fresh table;
 - ingest_first / ingest_rerun: `pipeline.cli.main(["ingest", ...])` per file in one process
   (parse, validate, stage, gate, publish; the rerun changes nothing);
+- ingest_first_skip_checks: the first load again (bronze emptied) with --skip-checks, to
+  separate the quality gate's cost from bronze's own;
 - ingest_subprocess: `python -m pipeline ingest` per file into an emptied bronze, as a
   scheduler runs it (adds interpreter start-up per game).
+
+BENCH_SUBPROCESS=0 leaves the subprocess line out (it repeats the first load per game).
 """
 
 from __future__ import annotations
@@ -53,7 +57,7 @@ def _to_sql(url: str, files) -> dict:
     return {}
 
 
-def _ingest_in_process(files) -> dict:
+def _ingest_in_process(files, *extra: str) -> dict:
     from pipeline.cli import main
 
     totals = {"inserted": 0, "unchanged": 0, "revised": 0, "quarantined": 0}
@@ -61,7 +65,7 @@ def _ingest_in_process(files) -> dict:
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
             code = main(["--log-level", "WARNING", "ingest", "--game", gid, "--source",
-                         str(path)])
+                         str(path), *extra])
         if code != 0:
             raise RuntimeError(f"ingest of {path} exited {code}")
         import json
@@ -90,7 +94,9 @@ def _empty_bronze(url: str) -> None:
         conn.execute("vacuum analyze bronze.draws")
 
 
-def bench_size(rows: int, *, subprocess_too: bool = True) -> list[dict]:
+def bench_size(rows: int, *, subprocess_too: bool | None = None) -> list[dict]:
+    if subprocess_too is None:
+        subprocess_too = os.environ.get("BENCH_SUBPROCESS", "1") != "0"
     records = []
     with tempfile.TemporaryDirectory(prefix="bench_bronze_") as tmp:
         games_file, files, written = write_ny_exports(Path(tmp), rows)
@@ -110,6 +116,11 @@ def bench_size(rows: int, *, subprocess_too: bool = True) -> list[dict]:
             m = measure(_ingest_in_process, files)
             records.append(emit("bronze_ingest.ingest_rerun", written, m, "psql_copy", ref_s,
                                 vs_first=round(first["seconds"] / m["seconds"], 4), **common))
+            # The same first load without the quality gate: what bronze itself costs.
+            _empty_bronze(url)
+            m = measure(_ingest_in_process, files, "--skip-checks")
+            records.append(emit("bronze_ingest.ingest_first_skip_checks", written, m,
+                                "psql_copy", ref_s, **common))
             if subprocess_too:
                 _empty_bronze(url)
                 m = measure(_ingest_subprocess, files)
