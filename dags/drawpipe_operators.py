@@ -29,7 +29,7 @@ def step_call(task_id: str, game_id: str, context):
         logical = logical.replace(tzinfo=dt.UTC)
     try:
         params = validate_params(game, {k: context["params"][k] for k in context["params"]})
-        call = build(task_id, game, params, logical)
+        call = build(task_id, game, params, logical, context["dag_run"].start_date)
     except ConfigError as exc:
         raise AirflowFailException(str(exc)) from None
     if call.argv is None:

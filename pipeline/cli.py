@@ -23,6 +23,7 @@ COMMANDS = {
     "evaluate": "score predictions whose draw is known into gold",
     "report": "write a self-contained HTML report",
     "check": "run one data-quality gate on demand",
+    "certify": "confirm a layer's gate passed for its latest publish (the DAG's check tasks)",
     "run": "every step in order, gates included (what the DAG does)",
     "publish": "refresh gold views and record the run's layers as updated",
     "backup": "pg_dump the warehouse with a manifest of row counts and checksums",

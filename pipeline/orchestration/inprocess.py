@@ -31,7 +31,8 @@ def run_all(game_id: str, params: RunParams, logical: dt.datetime) -> dict:
     from pipeline.cli import build_parser
 
     game = get_game(game_id)
-    calls = plan(game, params, logical)  # validated and complete before any step runs
+    started = dt.datetime.now(dt.UTC)
+    calls = plan(game, params, logical, started)  # validated and complete before any step runs
     parser = build_parser()
     steps = []
     for call in calls:

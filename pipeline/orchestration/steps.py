@@ -1,9 +1,10 @@
 """The step sequence of one run and the exact `python -m pipeline` argv of each step.
 
 Every step publishes through its own gate (write, audit, publish). The check_<layer> steps then
-re-run that layer's gate on what is published (`check <stage>`): a run only certifies a layer
-(and the DAG only emits its Asset) when both passed. A dry run stages and checks but publishes
-nothing, so it skips the re-checks and every step that has no --dry-run of its own.
+certify the layer (`certify <stage>`): the gate of this run's publish passed, was not skipped,
+and the published rows pass again where the quality layer has a published check. Only then does
+the DAG emit the layer's Asset. A dry run stages and checks but publishes nothing, so it skips
+the certifications and every step that has no --dry-run of its own.
 """
 
 from __future__ import annotations
@@ -87,14 +88,19 @@ def _predict_argv(game: Game, p: RunParams, logical: dt.datetime) -> list[str]:
     return argv
 
 
-def step_call(task_id: str, game: Game, p: RunParams, logical: dt.datetime) -> StepCall:
-    """The argv one task runs for this game, these (validated) Params and this logical date."""
+def step_call(task_id: str, game: Game, p: RunParams, logical: dt.datetime,
+              started: dt.datetime | None = None) -> StepCall:
+    """The argv one task runs for this game, these (validated) Params and this logical date.
+
+    `started`: when the run started; a certification only accepts gates recorded since then.
+    """
     step = STEPS[task_id]
     if step.layer:
-        options("check")
+        options("certify")
         if p.dry_run:
-            return StepCall(task_id, None, "dry run: nothing was published to re-check")
-        return StepCall(task_id, ("check", step.layer, "--game", game.id))
+            return StepCall(task_id, None, "dry run: nothing was published to certify")
+        since = ("--since", started.isoformat()) if started else ()
+        return StepCall(task_id, ("certify", step.layer, "--game", game.id, *since))
     if task_id == "ingest":
         argv = ["ingest", "--game", game.id]
         if p.source:
@@ -112,5 +118,6 @@ def step_call(task_id: str, game: Game, p: RunParams, logical: dt.datetime) -> S
     return StepCall(task_id, tuple(argv))
 
 
-def plan(game: Game, p: RunParams, logical: dt.datetime) -> list[StepCall]:
-    return [step_call(s.task_id, game, p, logical) for s in SEQUENCE]
+def plan(game: Game, p: RunParams, logical: dt.datetime,
+         started: dt.datetime | None = None) -> list[StepCall]:
+    return [step_call(s.task_id, game, p, logical, started) for s in SEQUENCE]

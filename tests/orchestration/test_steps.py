@@ -26,7 +26,7 @@ def test_nightly_plan_is_the_documented_sequence():
     assert calls["ingest"].argv == ("ingest", "--game", "powerball", "--source", "/data/x.csv")
     assert calls["predict"].argv == ("predict", "--game", "powerball", "--for-date", "2026-01-03")
     for layer in ("bronze", "features", "predictions", "gold"):
-        assert calls[f"check_{layer}"].argv == ("check", layer, "--game", "powerball")
+        assert calls[f"check_{layer}"].argv == ("certify", layer, "--game", "powerball")
     assert calls["features"].argv == ("features", "--game", "powerball")
     assert calls["evaluate"].argv == ("evaluate", "--game", "powerball")
     assert calls["publish"].argv == ("publish", "--game", "powerball")
