@@ -5,6 +5,7 @@ import json
 import psycopg
 import pytest
 
+from pipeline.bronze.ingest import ingest
 from pipeline.ops.checksums import manifest
 from tests.conftest import NORMALIZED, NY_EXPORT, last_json, run_cli
 from tests.dbutil import create_database, drop_database
@@ -25,8 +26,8 @@ def _source_manifest(url):
 
 
 def test_backup_then_restore_into_a_new_database_keeps_every_checksum(db, target_db, tmp_path):
-    run_cli("ingest", "--game", "powerball", "--source", str(NY_EXPORT), check=True)
-    run_cli("ingest", "--game", "powerball", "--source", str(NORMALIZED), check=True)
+    ingest("powerball", str(NY_EXPORT))
+    ingest("powerball", str(NORMALIZED))
     out = tmp_path / "warehouse.dump"
     made = last_json(run_cli("backup", "--out", str(out), check=True))
     doc = json.loads((tmp_path / "warehouse.dump.manifest.json").read_text())
@@ -42,7 +43,7 @@ def test_backup_then_restore_into_a_new_database_keeps_every_checksum(db, target
 
 
 def test_restore_fails_loudly_on_a_damaged_dump_or_a_non_empty_target(db, target_db, tmp_path):
-    run_cli("ingest", "--game", "powerball", "--source", str(NY_EXPORT), check=True)
+    ingest("powerball", str(NY_EXPORT))
     out = tmp_path / "w.dump"
     run_cli("backup", "--out", str(out), check=True)
     # A non-empty target (the source itself) is refused before anything is written.

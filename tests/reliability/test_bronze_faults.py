@@ -104,10 +104,9 @@ def test_five_reruns_leave_identical_checksums(db, conn):
     ingest("powerball", str(NORMALIZED))
     tables = [("bronze", "draws"), ("bronze", "draw_revisions")]
     first = [table_checksum(conn, s, t) for s, t in tables]
-    for _ in range(RERUNS):
-        for source in (NY_EXPORT, NORMALIZED):
-            result = ingest("powerball", str(source))
-            assert (result["inserted"], result["revised"]) == (0, 0)
+    for i in range(RERUNS):
+        result = ingest("powerball", str((NY_EXPORT, NORMALIZED)[i % 2]))
+        assert (result["inserted"], result["revised"]) == (0, 0)
         assert [table_checksum(conn, s, t) for s, t in tables] == first
 
 

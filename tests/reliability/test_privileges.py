@@ -74,6 +74,19 @@ def _statement(conn, action, schema, table):
     }[action]
 
 
+def _is_view(conn, schema, table) -> bool:
+    return conn.execute("select c.relkind = 'v' from pg_class c join pg_namespace n"
+                        " on n.oid = c.relnamespace where n.nspname = %s and c.relname = %s",
+                        (schema, table)).fetchone()[0]
+
+
+def _view_privilege(conn, role, schema, table, action) -> bool:
+    """Writing a view that is not auto-updatable fails before the privilege check, so for
+    views the catalog's answer is the truth (what a later updatable view would allow)."""
+    return conn.execute("select has_table_privilege(%s, format('%%I.%%I', %s::text, %s::text),"
+                        " %s)", (role, schema, table, action.upper())).fetchone()[0]
+
+
 def _allowed(conn, role, stmt) -> bool:
     try:
         with conn.transaction():  # a savepoint
@@ -84,8 +97,7 @@ def _allowed(conn, role, stmt) -> bool:
         return True
     except errors.InsufficientPrivilege:
         return False
-    except (errors.NotNullViolation, errors.CheckViolation, errors.ForeignKeyViolation,
-            errors.ObjectNotInPrerequisiteState, errors.WrongObjectType):
+    except (errors.NotNullViolation, errors.CheckViolation, errors.ForeignKeyViolation):
         return True  # got past the privilege check
 
 
@@ -131,8 +143,10 @@ def test_the_whole_privilege_matrix(database_url):
                             wrong.append((role, schema, "create", got))
                         continue
                     for table in tables:
-                        stmt = _statement(conn, action, schema, table)
-                        got = _allowed(conn, role, stmt)
+                        if action != "select" and _is_view(conn, schema, table):
+                            got = _view_privilege(conn, role, schema, table, action)
+                        else:
+                            got = _allowed(conn, role, _statement(conn, action, schema, table))
                         want = _expected_on(role, schema, table, action, layer_tables)
                         seen += 1
                         if got != want:
