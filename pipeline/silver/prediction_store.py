@@ -9,8 +9,8 @@ import uuid
 from pipeline.db import advisory_xact_lock, connect, run_sql
 from pipeline.errors import PipelineError
 from pipeline.quality.gate import run_gate
-from pipeline.silver.copy import copy_frame
-from pipeline.silver.walkforward import Output
+from pipeline.silver.copy import copy_frame, copy_rows
+from pipeline.silver.walkforward import SCORE_COLUMNS, Output
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +21,12 @@ def _stage(conn, game: str, out: Output, staging_id: str, models: list[str], tar
         run_sql(conn, "silver/unstage_predictions.sql",
                 {"game": game, "models": models, "targets": targets})
         for table, frame in (("staging.model_runs", out.runs),
-                             ("staging.predictions", out.predictions),
-                             ("staging.prediction_scores", out.scores)):
+                             ("staging.predictions", out.predictions)):
             copy_frame(conn, table, frame.assign(staging_id=staging_id))
+        run_sql(conn, "silver/create_score_wire.sql")
+        copy_rows(conn, "score_wire", SCORE_COLUMNS,
+                  ["text", "text", "date", "text", "int2", "float8[]"], out.scores)
+        run_sql(conn, "silver/stage_scores_from_wire.sql", {"staging_id": staging_id})
     run_sql(conn, "silver/analyze_staged_predictions.sql")
     conn.commit()
 
@@ -33,7 +36,7 @@ def _publish(conn, game: str, out: Output, staging_id: str, models: list[str]) -
     with conn.transaction():
         advisory_xact_lock(conn, "silver", game)
         staged = run_sql(conn, "silver/staged_prediction_counts.sql", params).fetchone()
-        expected = (len(out.runs), len(out.predictions), len(out.scores))
+        expected = (len(out.runs), len(out.predictions), out.score_rows)
         if tuple(staged) != expected:
             raise PipelineError(
                 f"staged predictions {staged} differ from what was written {expected}: a "
@@ -67,5 +70,5 @@ def store(game: str, out: Output, partition: str, models: list[str], *,
         timings["publish_seconds"] = time.perf_counter() - started
     log.info("predictions %s: %s", partition, {k: round(v, 3) for k, v in timings.items()})
     return {"staging_id": staging_id, "model_runs": len(out.runs),
-            "predictions": len(out.predictions), "scores": len(out.scores), **counts,
+            "predictions": len(out.predictions), "scores": out.score_rows, **counts,
             **{k: round(v, 3) for k, v in timings.items()}}

@@ -37,11 +37,18 @@ def cadence_plan(targets: np.ndarray, every: int) -> Plan:
     return Plan(targets, fit)
 
 
+SCORE_COLUMNS = ("model_name", "game", "target_draw_date", "ball_type", "first_number", "scores")
+
+
 @dataclass
 class Output:
     runs: pd.DataFrame
     predictions: pd.DataFrame
-    scores: pd.DataFrame
+    scores: list[tuple]  # SCORE_COLUMNS: scores of numbers first_number.. (the era's range)
+
+    @property
+    def score_rows(self) -> int:
+        return sum(len(row[-1]) for row in self.scores)
 
 
 def _probabilities(weights: np.ndarray, valid: np.ndarray, picks: np.ndarray) -> np.ndarray:
@@ -102,10 +109,10 @@ def _frames(name, tl, feats, plan, probs, run_ids, n_tickets, seed):
         width = valid.shape[1]
         noise = ticketing.uniforms(seed, tl.game.id, days, name, ball, n_tickets, width)
         chosen[ball] = ticketing.choose(probs[ball], valid, int(f.picks[targets][0]), noise)
-        r, num = np.nonzero(valid)
-        scores.append(pd.DataFrame({"model_name": name, "game": tl.game.id,
-                                    "target_draw_date": iso[r], "ball_type": ball,
-                                    "number": num, "score": probs[ball][r, num]}))
+        lo, hi = valid.argmax(axis=1), valid.shape[1] - valid[:, ::-1].argmax(axis=1)
+        scores.extend((name, tl.game.id, day, ball, int(lo[i]),
+                       probs[ball][i, lo[i]:hi[i]].tolist())
+                      for i, day in enumerate(days.astype(object)))
     eras = np.array([e.name for e in tl.game.eras])[era_positions(tl.game, days)]
     whites = chosen["white"].reshape(-1, chosen["white"].shape[-1])
     predictions = pd.DataFrame({
@@ -114,13 +121,25 @@ def _frames(name, tl, feats, plan, probs, run_ids, n_tickets, seed):
         "ticket": np.tile(np.arange(1, n_tickets + 1), len(targets)),
         **{f"white_{k + 1}": whites[:, k] for k in range(whites.shape[1])},
         "special_ball": chosen["special"].reshape(-1), "era": np.repeat(eras, n_tickets)})
-    return predictions, pd.concat(scores, ignore_index=True)
+    return predictions, scores
 
 
 def predict(tl: Timeline, feats: dict[str, BallFeatures], plan: Plan, names: list[str],
             config: dict, code_version: str) -> Output:
     if len(plan.targets) == 0 or plan.targets.min() < 1 or (plan.fit_points > plan.targets).any():
         raise ValueError("every target needs history before it and a fit point not after it")
+    from threadpoolctl import threadpool_limits
+
+    if any(model_class(name).trainable for name in names):
+        # Load sklearn's OpenMP/BLAS first: threadpoolctl only limits libraries already loaded.
+        import sklearn.ensemble  # noqa: F401
+        import sklearn.linear_model  # noqa: F401
+    with threadpool_limits(limits=1):  # small fits: threads only add overhead (and spin-wait
+        # badly when the host is busy)
+        return _predict(tl, feats, plan, names, config, code_version)
+
+
+def _predict(tl, feats, plan, names, config, code_version) -> Output:
     runs, predictions, scores = [], [], []
     for name in names:
         weights, run_ids, run_rows = _weights(name, config, tl, feats, plan, code_version)
@@ -129,6 +148,6 @@ def predict(tl: Timeline, feats: dict[str, BallFeatures], plan: Plan, names: lis
         p, s = _frames(name, tl, feats, plan, probs, run_ids, config["tickets"], config["seed"])
         runs.extend(run_rows)
         predictions.append(p)
-        scores.append(s)
+        scores.extend(s)
     return Output(pd.DataFrame(runs, columns=list(RUN_COLUMNS)),
-                  pd.concat(predictions, ignore_index=True), pd.concat(scores, ignore_index=True))
+                  pd.concat(predictions, ignore_index=True), scores)

@@ -15,13 +15,6 @@ from pipeline.silver.models import inputs
 from pipeline.silver.models.base import Model
 
 
-def _one_thread():
-    """Fits are small: OpenMP/BLAS threads only add overhead (and oversubscribe a busy host)."""
-    from threadpoolctl import threadpool_limits
-
-    return threadpool_limits(limits=1)
-
-
 class SklearnModel(Model):
     trainable = True
     windows = (10, 25, 50, 100)
@@ -39,12 +32,10 @@ class SklearnModel(Model):
             raise ConfigError(f"{self.name}: training draws {len(rows)} give one class only")
         started = time.perf_counter()
         try:
-            with _one_thread():
-                self.fitted = self.estimator().fit(x, y)
+            self.fitted = self.estimator().fit(x, y)
         except (TypeError, ValueError) as exc:
             raise ConfigError(f"model {self.name!r} cannot fit with {self.params}: {exc}") from exc
-        with _one_thread():
-            p = self.fitted.predict_proba(x)[:, 1]
+        p = self.fitted.predict_proba(x)[:, 1]
         return {"train_rows": int(len(y)), "positives": int(y.sum()),
                 "train_log_loss": round(float(log_loss(y, p, labels=[False, True])), 6),
                 "fit_seconds": round(time.perf_counter() - started, 4)}
@@ -52,8 +43,7 @@ class SklearnModel(Model):
     def score(self, feats, rows):
         x, cells = inputs.matrix(feats, rows, self.windows)
         out = np.zeros(feats.valid[rows].shape)
-        with _one_thread():
-            out[cells] = self.fitted.predict_proba(x)[:, 1]
+        out[cells] = self.fitted.predict_proba(x)[:, 1]
         return out
 
 
