@@ -8,12 +8,25 @@ fails the task without retries: rerunning cannot fix data or parameters; anythin
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 
 NO_RETRY_EXIT_CODES = (2, 3)
+
+
+def settle(result):
+    """A certification that found the layer unchanged skips its task: no Asset event."""
+    if isinstance(result, str):  # DockerOperator returns the container's last log line
+        try:
+            result = json.loads(result)
+        except ValueError:
+            return result
+    if isinstance(result, dict) and result.get("certified") is False:
+        raise AirflowSkipException(result.get("reason", "layer not certified"))
+    return result
 
 
 def step_call(task_id: str, game_id: str, context):
@@ -66,11 +79,12 @@ class LocalStepOperator(BaseOperator):
 
         call = step_call(self.task_id, self.game_id, context)
         try:
-            return run_step(call.argv, env=step_env(warehouse_url()))
+            result = run_step(call.argv, env=step_env(warehouse_url()))
         except StepFailed as exc:
             if exc.returncode in NO_RETRY_EXIT_CODES:
                 raise AirflowFailException(str(exc)) from None
             raise
+        return settle(result)
 
 
 def docker_step_operator():
@@ -93,11 +107,12 @@ def docker_step_operator():
                 self.private_environment = {**(self.private_environment or {}),
                                             "PIPELINE_DATABASE_URL": url}
             try:
-                return super().execute(context)
+                result = super().execute(context)
             except DockerContainerFailedException as exc:
                 code = re.search(r"'StatusCode': (\d+)", str(exc))
                 if code and int(code.group(1)) in NO_RETRY_EXIT_CODES:
                     raise AirflowFailException(str(exc)) from None
                 raise
+            return settle(result)
 
     return DockerStepOperator

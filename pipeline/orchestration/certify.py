@@ -2,8 +2,11 @@
 published passes again where the quality layer has a check for published rows.
 
 This is what the DAG's check_<layer> tasks run (`python -m pipeline certify <stage> --game G`),
-and only a certified layer gets its Airflow Asset event. A layer is not certified when its
-latest gate failed, was skipped with --skip-checks, or is older than this run.
+and only a certified layer gets its Airflow Asset event. A layer whose latest gate failed or was
+skipped with --skip-checks fails certification (exit 3). A step that had nothing new to write
+(an incremental rebuild with no new draw) runs no gate: the layer did not change in this run, so
+the result says `"certified": false` (the DAG task is then skipped: no Asset event) after the
+published rows were re-checked where possible.
 """
 
 from __future__ import annotations
@@ -29,14 +32,34 @@ def _published_check(stage: str):
         return None
 
 
-def certify(stage: str, game: str, since: dt.datetime | None = None) -> dict:
+def _latest_gate(stage: str, game: str, since: dt.datetime | None):
     with connect() as conn:
-        row = run_sql(conn, "orchestration/latest_gate_run.sql",
-                      {"stage": stage, "game": game, "since": since}).fetchone()
+        return run_sql(conn, "orchestration/latest_gate_run.sql",
+                       {"stage": stage, "game": game, "since": since}).fetchone()
+
+
+def _recheck_published(stage: str, game: str) -> dict | None:
+    if _published_check(stage) is None:
+        return None
+    from pipeline.quality.gate import run_published_check
+
+    with connect() as conn:
+        results = run_published_check(conn, stage, game, "published")
+    return {"expectations": len(results),
+            "warnings": [r.expectation for r in results if not r.success]}
+
+
+def certify(stage: str, game: str, since: dt.datetime | None = None) -> dict:
+    row = _latest_gate(stage, game, since)
     if row is None:
-        raise PipelineError(f"no {stage} gate recorded for {game}"
-                            + (f" since {since.isoformat()}" if since else "")
-                            + ": the step did not run its gate, nothing to certify")
+        before = _latest_gate(stage, game, None) if since else None
+        if before is None:
+            raise PipelineError(f"no {stage} gate was ever recorded for {game}: "
+                                "nothing was published through a gate, nothing to certify")
+        return {"stage": stage, "game": game, "certified": False,
+                "reason": f"no {stage} gate since {since.isoformat()}: the step wrote nothing "
+                          f"new; the layer is as its last gate ({before[1].isoformat()}) left it",
+                "published_check": _recheck_published(stage, game)}
     gate_run_id, checked_at, partition, expectations, failures, skipped = row
     if skipped:
         raise GateFailedError(stage, game, partition, [CheckResult(
@@ -45,16 +68,7 @@ def certify(stage: str, game: str, since: dt.datetime | None = None) -> dict:
         raise GateFailedError(stage, game, partition, [CheckResult(
             "latest_gate_passed", False, observed_value=f"gate run {gate_run_id}",
             unexpected_count=failures)])
-    result = {"stage": stage, "game": game, "gate_run_id": str(gate_run_id),
-              "gate_checked_at": checked_at.isoformat(), "gate_partition": partition,
-              "gate_expectations": expectations, "published_check": None}
-    check = _published_check(stage)
-    if check is not None:
-        from pipeline.quality.gate import run_published_check
-
-        with connect() as conn:
-            results = run_published_check(conn, stage, game, "published")
-        result["published_check"] = {"expectations": len(results),
-                                     "warnings": [r.expectation for r in results
-                                                  if not r.success]}
-    return result
+    return {"stage": stage, "game": game, "certified": True, "gate_run_id": str(gate_run_id),
+            "gate_checked_at": checked_at.isoformat(), "gate_partition": partition,
+            "gate_expectations": expectations,
+            "published_check": _recheck_published(stage, game)}

@@ -31,8 +31,8 @@ def run_all(game_id: str, params: RunParams, logical: dt.datetime) -> dict:
     from pipeline.cli import build_parser
 
     game = get_game(game_id)
-    started = dt.datetime.now(dt.UTC)
-    calls = plan(game, params, logical, started)  # validated and complete before any step runs
+    run_started = dt.datetime.now(dt.UTC)
+    calls = plan(game, params, logical, run_started)  # validated and complete before any step runs
     parser = build_parser()
     steps = []
     for call in calls:
@@ -48,6 +48,8 @@ def run_all(game_id: str, params: RunParams, logical: dt.datetime) -> dict:
         log.info("%s: python -m pipeline %s", call.task_id, " ".join(call.argv))
         started = time.perf_counter()
         result = module.run(args)
+        if result.get("certified") is False:
+            log.info("%s: %s", call.task_id, result.get("reason"))
         steps.append({"step": call.task_id, "argv": list(call.argv), "result": result,
                       "seconds": round(time.perf_counter() - started, 3)})
     return {"game": game_id, "logical_date": logical.isoformat(),
