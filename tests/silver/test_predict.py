@@ -1,4 +1,4 @@
-"""`predict`: every model, tickets and scores valid for the era, reruns, config overrides, errors."""
+"""`predict`: every model, valid tickets and scores for the era, reruns, overrides, errors."""
 
 from __future__ import annotations
 

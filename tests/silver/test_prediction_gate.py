@@ -1,0 +1,61 @@
+"""The predictions gate rejects bad staged writes and leaves silver as it was."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.conftest import NORMALIZED
+from tests.silver.helpers import cli_json, ingest
+
+pytestmark = pytest.mark.integration
+
+
+def _output():
+    from pipeline.db import connect
+    from pipeline.games import get_game
+    from pipeline.silver import features, walkforward
+    from pipeline.silver.config import load_config
+    from pipeline.silver.history import load_timeline, with_target
+
+    with connect() as conn:
+        tl = with_target(load_timeline(conn, get_game("powerball"), before=None), _day())
+    target = np.array([len(tl) - 1])
+    return walkforward.predict(tl, features.build(tl), walkforward.Plan(target, target),
+                               ["random", "frequency"], load_config(), "test")
+
+
+def _day():
+    import datetime as dt
+
+    return dt.date(2026, 1, 3)
+
+
+@pytest.mark.parametrize("change, failed", [
+    (lambda out: out.predictions.assign(white_2=out.predictions["white_1"]),
+     "predictions_valid_distinct_numbers_for_era"),
+    (lambda out: out.predictions.assign(special_ball=27),
+     "predictions_valid_distinct_numbers_for_era"),
+    ("runs", "predictions_target_after_training_window"),
+])
+def test_gate_rejects_bad_predictions(conn, change, failed):
+    from pipeline.quality.results import GateFailedError
+    from pipeline.silver.prediction_store import store
+
+    ingest(NORMALIZED)
+    cli_json("predict", "--game", "powerball", "--for-date", "2026-01-03",
+             "--models", "random,frequency")
+    before = conn.execute("select md5(string_agg(p::text, ',' order by p::text))"
+                          " from silver.predictions p").fetchone()[0]
+    out = _output()
+    if change == "runs":
+        out.runs["train_last_draw"] = "2026-01-03"
+    else:
+        out.predictions = change(out)
+    with pytest.raises(GateFailedError) as caught:
+        store("powerball", out, "test", ["random", "frequency"])
+    assert failed in [f.expectation for f in caught.value.failures]
+    assert conn.execute("select md5(string_agg(p::text, ',' order by p::text))"
+                        " from silver.predictions p").fetchone()[0] == before
+    staged = conn.execute("select count(*) from staging.predictions").fetchone()[0]
+    assert staged == len(out.predictions)  # kept for inspection until the next run
