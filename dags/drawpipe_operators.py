@@ -29,11 +29,31 @@ def settle(result):
     return result
 
 
+STARTED_KEY = "step_started_at"
+
+
+def step_started(task_id: str, context) -> dt.datetime:
+    """When the step a check task certifies last started (pushed by that step's task).
+
+    A certification only accepts a gate recorded since then, so a gate of an earlier run (or of
+    an earlier try) never certifies this one.
+    """
+    from pipeline.orchestration.steps import SEQUENCE
+
+    ids = [s.task_id for s in SEQUENCE]
+    certified = ids[ids.index(task_id) - 1]
+    pushed = context["ti"].xcom_pull(task_ids=certified, key=STARTED_KEY)
+    if not pushed:
+        raise AirflowFailException(f"{certified} recorded no start time: run it before {task_id}")
+    return dt.datetime.fromisoformat(pushed)
+
+
 def step_call(task_id: str, game_id: str, context):
     """The validated StepCall for this task instance (ConfigError -> fail, no retry)."""
     from pipeline.errors import ConfigError
     from pipeline.games import get_game
     from pipeline.orchestration.params import validate_params
+    from pipeline.orchestration.steps import STEPS
     from pipeline.orchestration.steps import step_call as build
 
     game = get_game(game_id)
@@ -42,11 +62,15 @@ def step_call(task_id: str, game_id: str, context):
         logical = logical.replace(tzinfo=dt.UTC)
     try:
         params = validate_params(game, {k: context["params"][k] for k in context["params"]})
-        call = build(task_id, game, params, logical, context["dag_run"].start_date)
+        certifies = STEPS[task_id].layer is not None
+        started = step_started(task_id, context) if certifies and not params.dry_run else None
+        call = build(task_id, game, params, logical, started)
     except ConfigError as exc:
         raise AirflowFailException(str(exc)) from None
     if call.argv is None:
         raise AirflowSkipException(call.skip_reason)
+    if not certifies:
+        context["ti"].xcom_push(key=STARTED_KEY, value=dt.datetime.now(dt.UTC).isoformat())
     return call
 
 
