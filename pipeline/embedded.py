@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 from pathlib import Path
 
+from pipeline.errors import PipelineError
 from pipeline.paths import state_dir
 
 log = logging.getLogger(__name__)
@@ -30,26 +30,28 @@ def embedded_url() -> str:
     if os.geteuid() == 0:
         # pgserver runs postgres as the 'pgserver' system user when started as root; the
         # parents of the data folder must be traversable by it.
-        for parent in [folder, *folder.parents][:3]:
+        # (the data folder itself must stay 0700: postgres refuses anything wider)
+        for parent in list(folder.parents)[:2]:
             if parent.exists():
                 parent.chmod(parent.stat().st_mode | 0o711)
-    server = pgserver.get_server(folder, cleanup_mode=None)
+    try:
+        server = pgserver.get_server(folder, cleanup_mode=None)
+    except Exception as exc:  # pgserver raises bare CalledProcessError / RuntimeError
+        raise PipelineError(f"the embedded PostgreSQL in {folder} did not start ({exc}); "
+                            f"see {folder / 'log'}") from exc
     url = server.get_uri()
     log.info("using embedded PostgreSQL in %s", folder)
     return url
 
 
 def stop_embedded() -> bool:
+    """Stop the embedded server if it runs; True when there was one to stop."""
     folder = embedded_dir()
     if not (folder / "postmaster.pid").exists():
         return False
-    import subprocess
+    from pgserver._commands import pg_ctl
 
-    from pgserver import POSTGRES_BIN_PATH
-
-    pg_ctl = str(Path(POSTGRES_BIN_PATH) / "pg_ctl")
-    cmd = [pg_ctl, "-D", str(folder), "-m", "fast", "stop"]
-    if os.geteuid() == 0 and shutil.which("su"):
-        cmd = ["su", "pgserver", "-s", "/bin/sh", "-c", " ".join(cmd)]
-    subprocess.run(cmd, check=False, capture_output=True)
+    # The server runs as the 'pgserver' system user when it was started by root.
+    user = "pgserver" if os.geteuid() == 0 else None
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=folder, user=user)
     return True
