@@ -12,12 +12,17 @@ with eras as (
 ), staged_span as (
     select min(draw_date) as first_day, max(draw_date) as last_day
     from staging.number_features where staging_id = %(staging_id)s
+), span_epoch as (  -- epochs only move forward: the first staged draw's are the earliest
+    select least(e.white_epoch, e.special_epoch) as first_day
+    from eras e, staged_span s
+    where s.first_day >= e.era_start and (e.era_end is null or s.first_day < e.era_end)
 ), draws as (
     select b.draw_date, array[b.white_1, b.white_2, b.white_3, b.white_4, b.white_5] as whites,
            b.special_ball, e.*
     from bronze.draws b
     join eras e on b.draw_date >= e.era_start and (e.era_end is null or b.draw_date < e.era_end)
     where b.game = %(game)s and b.draw_date <= (select last_day from staged_span)
+      and b.draw_date >= (select first_day from span_epoch)
 ), cells as (
     select d.draw_date, c.ball_type, c.epoch, n.number,
            case when c.ball_type = 'white' then n.number = any(d.whites)
