@@ -14,6 +14,7 @@ PY="$ROOT/.venv/bin/python"
 AIRFLOW="$ROOT/.venv/bin/airflow"
 SOURCE="$ROOT/data/powerball/ny_open_data_export_2010_2025.csv"
 [ -x "$PY" ] || { echo "no .venv: run ./setup.sh first" >&2; exit 1; }
+export PATH="$ROOT/.venv/bin:$PATH"  # `airflow standalone` starts its components by name
 
 export AIRFLOW_HOME="${AIRFLOW_HOME:-$ROOT/.drawpipe/airflow}"
 export AIRFLOW_CONFIG="$AIRFLOW_HOME/airflow.cfg"
@@ -73,6 +74,7 @@ case "${1:-test}" in
     ;;
   standalone)
     export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=True
+    export AIRFLOW__API__HOST="${AIRFLOW__API__HOST:-127.0.0.1}"  # this machine only
     echo "Airflow UI: http://127.0.0.1:8080 (user admin; password in" \
          "$AIRFLOW_HOME/simple_auth_manager_passwords.json.generated once it starts)" >&2
     exec "$AIRFLOW" standalone
