@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up drawpipe on a fresh machine and run the pipeline end to end on the real Powerball history.
+# Set up drawpipe on a fresh machine, then run the pipeline end to end on the real Powerball history
+# through Airflow (airflow dags test: a 2025 backfill, then a nightly run) and print the leaderboard.
 # Creates .venv/ from the lock file; uses PIPELINE_DATABASE_URL if set, else an embedded PostgreSQL
 # under .drawpipe/. `./setup.sh --no-demo` installs only.
 set -euo pipefail
@@ -16,5 +17,5 @@ fi
 echo "installed: $(.venv/bin/python -c 'import airflow, pipeline; print("drawpipe", pipeline.__version__, "airflow", airflow.__version__)' 2>/dev/null)"
 
 if [ "${1:-}" != "--no-demo" ]; then
-  exec scripts/demo.sh
+  exec scripts/airflow_local.sh
 fi
