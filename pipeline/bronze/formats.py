@@ -73,7 +73,8 @@ def _row_text(fields: list[str]) -> str:
     return buf.getvalue()
 
 
-def split_rows(text: str, game: Game) -> tuple[Layout, Iterator[RawRow]]:
+def split_fields(text: str, game: Game) -> tuple[Layout, Iterator[tuple[int, list[str]] | RawRow]]:
+    """The layout and, per non-blank data row, (line, fields); a RawRow for unparseable CSV."""
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -83,8 +84,7 @@ def split_rows(text: str, game: Game) -> tuple[Layout, Iterator[RawRow]]:
         raise SourceError(f"source header is not CSV: {exc}") from exc
     layout = detect_layout(header, game)
 
-    def rows() -> Iterator[RawRow]:
-        line = 1
+    def records() -> Iterator[tuple[int, list[str]] | RawRow]:
         while True:
             try:
                 fields = next(reader)
@@ -94,10 +94,19 @@ def split_rows(text: str, game: Game) -> tuple[Layout, Iterator[RawRow]]:
                 line = reader.line_num
                 yield RawRow(line, f"<unparseable CSV: {exc}>", "", [], "", "", f"bad_csv: {exc}")
                 continue
-            line = reader.line_num
-            if not fields or all(not f.strip() for f in fields):
+            if not "".join(fields).strip():  # no field holds anything but whitespace
                 continue  # blank line: nothing to keep
-            yield _to_raw(line, fields, layout)
+            yield reader.line_num, fields
+
+    return layout, records()
+
+
+def split_rows(text: str, game: Game) -> tuple[Layout, Iterator[RawRow]]:
+    layout, records = split_fields(text, game)
+
+    def rows() -> Iterator[RawRow]:
+        for record in records:
+            yield record if isinstance(record, RawRow) else to_raw(*record, layout)
 
     return layout, rows()
 
@@ -108,7 +117,7 @@ def _get(fields: list[str], col: int | None) -> str:
     return fields[col].strip()
 
 
-def _to_raw(line: int, fields: list[str], layout: Layout) -> RawRow:
+def to_raw(line: int, fields: list[str], layout: Layout) -> RawRow:
     raw = _row_text(fields)
     date_text = _get(fields, layout.date_col)
     problem = None

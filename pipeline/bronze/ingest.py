@@ -7,9 +7,8 @@ import hashlib
 import logging
 import uuid
 
-from pipeline.bronze.formats import split_rows
+from pipeline.bronze.batch import validate_source
 from pipeline.bronze.sources import read_source
-from pipeline.bronze.validate import Draw, validate_rows
 from pipeline.db import advisory_xact_lock, connect, run_sql
 from pipeline.games import get_game
 from pipeline.ops.faults import fault_point
@@ -21,9 +20,12 @@ log = logging.getLogger(__name__)
 STAGE_COLUMNS = ("batch_id", "line_no", "game", "draw_date", "white_1", "white_2", "white_3",
                  "white_4", "white_5", "special_ball", "multiplier", "white_order_source",
                  "era", "source", "record_hash")
+# Binary COPY: no text rendering and parsing of every value (2-3x faster than text COPY).
+STAGE_TYPES = ("uuid", "int4", "text", "date", "int2", "int2", "int2", "int2", "int2", "int2",
+               "int2", "int2[]", "text", "text", "text")
 
 
-def _stage(conn, batch_id, game_id, source, sha, rows_read, draws: list[Draw], rejects):
+def _stage(conn, batch_id, game_id, source, sha, rows_read, staged: list[tuple], rejects):
     with conn.transaction():
         run_sql(conn, "bronze/hold_batch_lock.sql", {"batch_id": batch_id})
         run_sql(conn, "bronze/abandon_dead_batches.sql", {"game": game_id})
@@ -36,12 +38,13 @@ def _stage(conn, batch_id, game_id, source, sha, rows_read, draws: list[Draw], r
                 for line_no, raw, reason in rejects:
                     copy.write_row((batch_id, line_no, game_id, raw, reason))
             cols = ", ".join(STAGE_COLUMNS)
-            with cur.copy(f"copy staging.draws ({cols}) from stdin") as copy:
-                for d in draws:
-                    copy.write_row((batch_id, d.line_no, game_id, d.draw_date, *d.whites,
-                                    d.special, d.multiplier,
-                                    list(d.white_order_source) if d.white_order_source else None,
-                                    d.era, source, d.record_hash))
+            with cur.copy(f"copy staging.draws ({cols}) from stdin with (format binary)") as copy:
+                copy.set_types(STAGE_TYPES)
+                write = copy.write_row
+                # staged rows: (line_no, draw_date, w1..w5, special, multiplier, order, era, hash)
+                for line_no, day, w1, w2, w3, w4, w5, special, mult, order, era, digest in staged:
+                    write((batch_id, line_no, game_id, day, w1, w2, w3, w4, w5, special, mult,
+                           order, era, source, digest))
 
 
 def _finish(conn, batch_id, status, counts, quarantined, message=None):
@@ -76,19 +79,18 @@ def ingest(game_id: str, source: str, *, today: dt.date | None = None,
     """
     game = get_game(game_id)
     text, body = read_source(source)
-    layout, raw_rows = split_rows(text, game)
-    rows = list(raw_rows)
-    draws, rejects = validate_rows(rows, game, today or dt.date.today())
+    checked = validate_source(text, game, today or dt.date.today())
+    rejects, rows_read = checked.rejects, checked.rows_read
     batch_id = uuid.uuid4()
     sha = hashlib.sha256(body).hexdigest()
-    log.info("%s: %d rows in %s layout, %d valid, %d rejected", source, len(rows), layout.name,
-             len(draws), len(rejects))
+    log.info("%s: %d rows in %s layout, %d valid, %d rejected", source, rows_read,
+             checked.layout.name, len(checked.staged), len(rejects))
     result = {"batch_id": str(batch_id), "game": game_id, "source": source,
-              "layout": layout.name, "rows_read": len(rows), "inserted": 0, "unchanged": 0,
-              "revised": 0, "quarantined": len(rejects)}
+              "layout": checked.layout.name, "rows_read": rows_read, "inserted": 0,
+              "unchanged": 0, "revised": 0, "quarantined": len(rejects)}
     zero = {"inserted": 0, "unchanged": 0, "revised": 0}
     with connect() as conn:
-        _stage(conn, batch_id, game_id, source, sha, len(rows), draws, rejects)
+        _stage(conn, batch_id, game_id, source, sha, rows_read, checked.staged, rejects)
         try:
             with conn.transaction():
                 run_gate(conn, "bronze", game_id, f"batch:{batch_id}", str(batch_id),

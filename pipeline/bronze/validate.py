@@ -119,15 +119,23 @@ def validate_rows(rows, game: Game, today: dt.date) -> tuple[list[Draw], list[Re
     A date seen twice in one batch: identical copies keep the first; conflicting copies are
     all rejected, since the batch itself does not say which one is right.
     """
-    valid: dict[dt.date, Draw] = {}
-    conflicted: dict[dt.date, list[Draw]] = {}
+    draws: list[Draw] = []
     rejects: list[Reject] = []
     for row in rows:
         try:
-            draw = validate_row(row, game, today)
+            draws.append(validate_row(row, game, today))
         except Rejected as exc:
             rejects.append((row.line_no, row.raw, str(exc)))
-            continue
+    valid, duplicates = resolve_duplicates(draws)
+    return valid, sorted(rejects + duplicates)
+
+
+def resolve_duplicates(draws: list[Draw]) -> tuple[list[Draw], list[Reject]]:
+    """Valid draws in source order -> (draws kept, by line; rejects for repeated dates)."""
+    valid: dict[dt.date, Draw] = {}
+    conflicted: dict[dt.date, list[Draw]] = {}
+    rejects: list[Reject] = []
+    for draw in draws:
         first = valid.get(draw.draw_date)
         if draw.draw_date in conflicted:
             conflicted[draw.draw_date].append(draw)
@@ -138,9 +146,9 @@ def validate_rows(rows, game: Game, today: dt.date) -> tuple[list[Draw], list[Re
                             f"repeats line {first.line_no} with the same numbers"))
         else:
             conflicted[draw.draw_date] = [valid.pop(draw.draw_date), draw]
-    for day, draws in conflicted.items():
-        lines = ", ".join(str(d.line_no) for d in draws)
-        for d in draws:
+    for day, group in conflicted.items():
+        lines = ", ".join(str(d.line_no) for d in group)
+        for d in group:
             rejects.append((d.line_no, d.raw, f"duplicate_date_in_batch: {day} appears on lines "
                             f"{lines} with different numbers"))
-    return sorted(valid.values(), key=lambda d: d.line_no), sorted(rejects)
+    return sorted(valid.values(), key=lambda d: d.line_no), rejects

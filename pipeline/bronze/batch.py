@@ -1,0 +1,215 @@
+"""Validate a whole source at once: numpy over every row, the row validator for the rest.
+
+The vectorised checks only *accept*: a row passes when every rule of its date's era and
+schedule holds and it has the common shape (ASCII digits, single spaces, MM/DD/YYYY or
+YYYY-MM-DD). Every other row goes through `validate.validate_row`, so a rejected row gets
+exactly the reason text the row validator gives, and an unusual but valid row (say, tabs
+between the numbers) is still accepted by it. Dates seen twice go through
+`validate.resolve_duplicates`. Same results as `validate_rows(split_rows(...))`, about 20x
+faster: the per-row path cost ~50 us a row (regexes, a dataclass, sha256 per row).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import hashlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from pipeline.bronze.formats import Layout, RawRow, split_fields, to_raw
+from pipeline.bronze.validate import Draw, Reject, Rejected, resolve_duplicates, validate_row
+from pipeline.games import Game
+
+NUMS = r"[0-9]{1,3}"
+US_DATE = r"[0-9]{2}/[0-9]{2}/[0-9]{4}"
+ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
+MAX_NUMBER = 1000  # three digits at most (validate.INT)
+
+
+@dataclass
+class Validated:
+    """A validated source: staged rows (in line order) and rejects (line, raw, reason)."""
+
+    layout: Layout
+    rows_read: int
+    staged: list[tuple]  # (line_no, draw_date, w1..w5, special, multiplier, order, era, hash)
+    rejects: list[Reject]
+
+
+def _column(records, col: int | None) -> list[str]:
+    if col is None:
+        return [""] * len(records)
+    return [f[col].strip() if col < len(f) else "" for _, f in records]
+
+
+def _numbers(texts: list[str], count: int) -> tuple[np.ndarray, np.ndarray]:
+    """(ok mask, n x count ints) for strings of `count` single-space-separated numbers."""
+    import pandas as pd
+
+    series = pd.Series(texts, dtype=object)
+    ok = series.str.fullmatch(f"{NUMS}(?: {NUMS}){{{count - 1}}}").fillna(False).to_numpy(bool)
+    values = np.zeros((len(texts), count), dtype=np.int64)
+    if ok.any():
+        joined = " ".join(series[ok].tolist())
+        values[ok] = np.array(joined.split(), dtype=np.int64).reshape(-1, count)
+    return ok, values
+
+
+def _dates(texts: list[str]) -> np.ndarray:
+    """datetime64[D] per text, NaT where not a plain MM/DD/YYYY or YYYY-MM-DD calendar date."""
+    import pandas as pd
+
+    series = pd.Series(texts, dtype=object)
+    days = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
+    for pattern, fmt in ((US_DATE, "%m/%d/%Y"), (ISO_DATE, "%Y-%m-%d")):
+        mask = series.str.fullmatch(pattern).fillna(False)
+        if mask.any():
+            days[mask] = pd.to_datetime(series[mask], format=fmt, errors="coerce")
+    return days.to_numpy(dtype="datetime64[D]")
+
+
+def _rule_tables(game: Game):
+    eras = game.eras
+    allowed = np.zeros((len(eras), MAX_NUMBER), dtype=bool)
+    for i, era in enumerate(eras):
+        allowed[i, [m for m in era.multipliers if 0 <= m < MAX_NUMBER]] = True
+    draw_days = np.zeros((len(game.schedules), 7), dtype=bool)
+    for i, schedule in enumerate(game.schedules):
+        draw_days[i, sorted(schedule.weekdays)] = True
+    return allowed, draw_days
+
+
+def _lookup(starts, days: np.ndarray) -> np.ndarray:
+    """Index of the last start <= day (-1 before the first)."""
+    return np.searchsorted(np.array(starts, dtype="datetime64[D]"), days, side="right") - 1
+
+
+def _fast_accept(records, layout: Layout, game: Game, today: dt.date):
+    """(accepted mask, whites given, special, multiplier or -1, era index, days)."""
+    n = len(records)
+    widths = np.fromiter((len(f) for _, f in records), dtype=np.int64, count=n)
+    ok = widths >= layout.width
+    if layout.numbers_col is not None and layout.special_col is None:
+        nums_ok, nums = _numbers(_column(records, layout.numbers_col), 6)
+        whites, special = nums[:, :5], nums[:, 5]
+        ok &= nums_ok
+    else:
+        if layout.numbers_col is not None:
+            whites_ok, whites = _numbers(_column(records, layout.numbers_col), 5)
+        else:
+            whites_ok, whites = _numbers([" ".join(t) for t in zip(
+                *(_column(records, c) for c in layout.white_cols), strict=True)], 5)
+        special_ok, special = _numbers(_column(records, layout.special_col), 1)
+        ok &= whites_ok & special_ok
+        special = special[:, 0]
+    mult_text = _column(records, layout.multiplier_col)
+    has_mult = np.array([bool(t) for t in mult_text], dtype=bool)
+    mult_ok, mult = _numbers([t or "0" for t in mult_text], 1)
+    ok &= mult_ok
+    mult = np.where(has_mult, mult[:, 0], -1)
+
+    days = _dates(_column(records, layout.date_col))
+    ok &= ~np.isnat(days) & (days <= np.datetime64(today, "D"))
+    era_i = _lookup([e.start for e in game.eras], days)
+    sched_i = _lookup([s.start for s in game.schedules], days)
+    ok &= (era_i >= 0) & (sched_i >= 0)
+    era_c, sched_c = np.clip(era_i, 0, None), np.clip(sched_i, 0, None)
+    allowed, draw_days = _rule_tables(game)
+    weekday = (days.astype("datetime64[D]").astype(np.int64) + 3) % 7  # 1970-01-01: Thursday
+    ok &= draw_days[sched_c, weekday] if len(draw_days) else False
+    rule = np.array([(e.white_min, e.white_max, e.special_min, e.special_max, e.white_count)
+                     for e in game.eras], dtype=np.int64)[era_c]
+    ok &= rule[:, 4] == 5
+    ok &= ((whites >= rule[:, [0]]) & (whites <= rule[:, [1]])).all(axis=1)
+    ordered = np.sort(whites, axis=1)
+    ok &= (np.diff(ordered, axis=1) > 0).all(axis=1)
+    ok &= (special >= rule[:, 2]) & (special <= rule[:, 3])
+    ok &= ~has_mult | allowed[era_c, np.clip(mult, 0, MAX_NUMBER - 1)]
+    return ok, whites, ordered, special, mult, era_c, days
+
+
+def _hash(game_id: str, iso: list[str], ordered: np.ndarray, special, mult) -> list[str]:
+    """validate.record_hash for many rows at once (same canonical text)."""
+    sha = hashlib.sha256
+    return [sha(f"{game_id}|{d}|{a},{b},{c},{e},{f}|{s}|{m or ''}".encode()).hexdigest()
+            for d, (a, b, c, e, f), s, m in zip(iso, ordered.tolist(), special, mult,
+                                                 strict=True)]
+
+
+def _draw_row(d: Draw) -> tuple:
+    return (d.line_no, d.draw_date, *d.whites, d.special, d.multiplier,
+            list(d.white_order_source) if d.white_order_source else None, d.era, d.record_hash)
+
+
+def validate_source(text: str, game: Game, today: dt.date) -> Validated:
+    """Split and validate a whole source text; same outcome as the row-by-row path."""
+    # Hundreds of thousands of small lists and tuples, none of them cyclic: the cyclic
+    # garbage collector would re-scan them on every generation-2 pass (up to 2x the time).
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _validate_source(text, game, today)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _validate_source(text: str, game: Game, today: dt.date) -> Validated:
+    layout, items = split_fields(text, game)
+    records, bad = [], []
+    for item in items:
+        (bad if isinstance(item, RawRow) else records).append(item)
+    rejects: list[Reject] = [(r.line_no, r.raw, r.problem) for r in bad]
+    if not records:
+        return Validated(layout, len(bad), [], sorted(rejects))
+    ok, given, ordered, special, mult, era_i, days = _fast_accept(records, layout, game, today)
+    lines = np.fromiter((line for line, _ in records), dtype=np.int64, count=len(records))
+    slow: list[Draw] = []
+    for i in np.flatnonzero(~ok).tolist():
+        raw = to_raw(*records[i], layout)
+        try:
+            slow.append(validate_row(raw, game, today))
+        except Rejected as exc:
+            rejects.append((raw.line_no, raw.raw, str(exc)))
+    fast = np.flatnonzero(ok)
+    staged = _fast_rows(game, lines[fast], days[fast], given[fast], ordered[fast],
+                        special[fast], mult[fast], era_i[fast])
+    staged += [_draw_row(d) for d in slow]
+    staged.sort(key=lambda r: r[0])
+    staged, dup_rejects = _drop_repeated_dates(staged, records, layout, game, today)
+    return Validated(layout, len(records) + len(bad), staged, sorted(rejects + dup_rejects))
+
+
+def _fast_rows(game: Game, lines, days, given, ordered, special, mult, era_i) -> list[tuple]:
+    iso = np.datetime_as_string(days, unit="D").tolist()
+    mults = [None if m < 0 else m for m in mult.tolist()]
+    specials = special.tolist()
+    hashes = _hash(game.id, iso, ordered, specials, mults)
+    unsorted = (given != ordered).any(axis=1)
+    orders = [None] * len(iso)
+    for i, row in zip(np.flatnonzero(unsorted).tolist(), given[unsorted].tolist(), strict=True):
+        orders[i] = row
+    eras = np.array([e.name for e in game.eras], dtype=object)[era_i].tolist()
+    # zip builds the row tuples in C: a comprehension unpacking each row costs 3 us a row.
+    return list(zip(lines.tolist(), days.astype(object).tolist(),
+                    *(ordered[:, k].tolist() for k in range(5)), specials, mults, orders, eras,
+                    hashes, strict=True))
+
+
+def _drop_repeated_dates(staged, records, layout, game, today):
+    """Dates seen more than once: the row validator's duplicate rules, on those rows only."""
+    days = [r[1] for r in staged]
+    seen, repeated = set(), set()
+    for day in days:
+        (repeated if day in seen else seen).add(day)
+    if not repeated:
+        return staged, []
+    by_line = {line: fields for line, fields in records}
+    draws = [validate_row(to_raw(r[0], by_line[r[0]], layout), game, today)
+             for r in staged if r[1] in repeated]
+    kept, rejects = resolve_duplicates(draws)
+    staged = [r for r in staged if r[1] not in repeated] + [_draw_row(d) for d in kept]
+    staged.sort(key=lambda r: r[0])
+    return staged, rejects
