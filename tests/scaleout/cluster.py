@@ -72,8 +72,8 @@ def cluster_env(home: Path, metadata: str, warehouse: str, broker: str, api_port
         "AIRFLOW__CELERY__BROKER_URL": broker,
         "AIRFLOW__CELERY__RESULT_BACKEND": "db+" + sqlalchemy_url(metadata, "postgresql"),
         "AIRFLOW__CELERY__WORKER_CONCURRENCY": str(WORKER_CONCURRENCY),
-        # One task reserved at a time per free slot, so an idle worker is never starved by a
-        # busy one holding prefetched tasks.
+        # Airflow's default, stated because the spread over workers relies on it: a worker
+        # reserves one task per free slot, never tasks queued behind a long one.
         "AIRFLOW__CELERY__WORKER_PREFETCH_MULTIPLIER": "1",
         # A fast dag-processor: the DAGs exist a few seconds after it starts.
         "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",

@@ -8,10 +8,12 @@ success and on failure alike, and the teardown fails if any of them survived.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import os
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,30 @@ from tests.scaleout.sources import mega_millions_export, powerball_since
 BROKER_URL = os.environ.get("DRAWPIPE_SCALEOUT_BROKER", "redis://127.0.0.1:6379/5")
 PB_HISTORY_FROM = dt.date(2023, 1, 1)
 MM_HISTORY = (dt.date(2023, 1, 1), dt.date(2025, 6, 30))
+
+
+@contextmanager
+def broker_db_lock(timeout: float = 600):
+    """Hold the dedicated Redis db for this test: two test sessions on one machine (a helper's
+    run beside CI's) must not share a broker db, or one cluster's workers take the other's
+    tasks. A file lock, so a crashed holder releases it with its process."""
+    path = Path(tempfile.gettempdir()) / ("drawpipe_scaleout_broker_"
+                                          + BROKER_URL.rsplit("/", 1)[-1] + ".lock")
+    with path.open("w") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    pytest.fail(f"{BROKER_URL} stayed in use by another scale-out test "
+                                f"for {timeout}s (lock {path})")
+                time.sleep(2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _flush_broker_db() -> None:
@@ -76,6 +102,11 @@ def fresh_databases():
 def celery_cluster(scaleout_dir, fresh_databases):
     metadata = fresh_databases("airflow_meta", migrate=False)
     warehouse = fresh_databases("celery_warehouse", migrate=True)
+    with broker_db_lock():
+        yield from _running_cluster(scaleout_dir, metadata, warehouse)
+
+
+def _running_cluster(scaleout_dir, metadata: str, warehouse: str):
     _flush_broker_db()
     port = free_port()
     home = scaleout_dir / "airflow_home"
