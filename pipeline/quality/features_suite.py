@@ -1,25 +1,76 @@
-"""Features gate: the staged silver.number_features rows of one write, audited in Postgres.
+"""Features gate: the rows one write staged in staging.number_features (or, for `check
+features`, the published silver.number_features of a date range).
 
-Each expectation is one small function returning a CheckResult (a SQL audit returning the
-violating rows); a Great Expectations layer may be added on top of the same staged rows.
+Two layers over the same rows:
+- Great Expectations validates a compact frame, one row per (draw, ball type) summarising its
+  numbers and counts (`features_draw_summary.sql`, read on the step's connection), beside the
+  game definition's rules for that date: no nulls, the row's era is its date's era, each number
+  once, numbers inside the era's range, counts start at the ball's range epoch, counts within
+  their windows. A draw of 69 whites is one frame row, so GX stays cheap at 10^7 feature rows.
+- SQL audits for what GX does badly: every valid number of the era present once for each draw
+  and every count equal to an independent recount from bronze (one pass), every bronze draw
+  covered, features dated strictly before their draw, draw markers equal bronze's hashes.
 """
 
 from __future__ import annotations
 
+import logging
+import time
+
 from pipeline.db import run_sql
-from pipeline.games import get_game
+from pipeline.games import Game, get_game
+from pipeline.quality import era_rules, gx_runner, partitions
 from pipeline.quality.results import CheckResult
-from pipeline.silver.audit import audit
+from pipeline.silver.audit import audit, audit_kinds
 from pipeline.silver.eras import era_sql_params
 
+log = logging.getLogger(__name__)
+WINDOWS = (10, 25, 50, 100)
+SAMPLE_COLUMNS = ["draw_date", "ball_type", "era", "rule_era", "numbers", "distinct_numbers",
+                  "min_number", "max_number", "rule_min", "rule_max", "history_from",
+                  "rule_history_from", "null_cells"]
 
-def no_nulls(conn, params) -> CheckResult:
-    return audit(conn, "features_no_nulls", "quality/features_nulls.sql", params)
+
+def expectation_list() -> list:
+    """The GX expectations on the per-(draw, ball type) frame with its rule columns."""
+    E = gx_runner.expectations()
+    pair_ge = E.ExpectColumnPairValuesAToBeGreaterThanB
+    return [
+        E.ExpectColumnValuesToBeInSet(column="null_cells", value_set=[0]),
+        E.ExpectColumnValuesToBeInSet(column="ball_type", value_set=["white", "special"]),
+        E.ExpectCompoundColumnsToBeUnique(column_list=["draw_date", "ball_type"]),
+        E.ExpectColumnValuesToNotBeNull(column="rule_era"),
+        E.ExpectColumnPairValuesToBeEqual(column_A="era", column_B="rule_era"),
+        E.ExpectColumnValuesToBeInSet(column="eras", value_set=[1]),
+        # (draw, ball type, number) unique: as many distinct numbers as rows per draw
+        E.ExpectColumnPairValuesToBeEqual(column_A="numbers", column_B="distinct_numbers"),
+        pair_ge(column_A="min_number", column_B="rule_min", or_equal=True),
+        pair_ge(column_A="rule_max", column_B="max_number", or_equal=True),
+        E.ExpectColumnPairValuesToBeEqual(column_A="history_from", column_B="rule_history_from"),
+        E.ExpectColumnPairValuesToBeEqual(column_A="min_era_draws_before",
+                                          column_B="max_era_draws_before"),
+        E.ExpectColumnValuesToBeBetween(column="min_count", min_value=0),
+        *[E.ExpectColumnValuesToBeBetween(column=f"max_hits_{w}", min_value=0, max_value=w)
+          for w in WINDOWS],
+        pair_ge(column_A="min_era_draws_before", column_B="max_hits_era", or_equal=True),
+        pair_ge(column_A="min_era_draws_before", column_B="max_draws_since_seen",
+                or_equal=True),
+    ]
 
 
-def every_valid_number_present(conn, params) -> CheckResult:
-    return audit(conn, "features_every_valid_number_once_per_draw",
-                 "quality/features_numbers_per_draw.sql", params)
+def validate_summary(conn, game: Game, params: dict) -> list[CheckResult]:
+    frame = gx_runner.frame_from_sql(conn, "quality/features_draw_summary.sql", params)
+    frame = era_rules.add_era_columns(frame, game, "draw_date", "ball_type")
+    for col in ("history_from", "rule_history_from"):  # dates on both sides of the pair
+        frame[col] = frame[col].astype(str).where(frame[col].notna(), None)
+    return gx_runner.validate_frame(frame, expectation_list(), name=f"features.{game.id}",
+                                    sample_columns=SAMPLE_COLUMNS)
+
+
+def cells_match_recount(conn, params) -> list[CheckResult]:
+    return audit_kinds(conn, "quality/features_cells_vs_recount.sql", params, {
+        "numbers": "features_every_valid_number_once_per_draw",
+        "recount": "features_counts_match_bronze_recount"})
 
 
 def every_draw_covered(conn, params) -> CheckResult:
@@ -31,24 +82,36 @@ def dated_before_draw(conn, params) -> CheckResult:
                  "quality/features_dated_before_draw.sql", params)
 
 
-def counts_match_bronze(conn, params) -> CheckResult:
-    return audit(conn, "features_counts_match_bronze_recount", "quality/features_recount.sql",
-                 params)
-
-
 def markers_match_bronze(conn, params) -> CheckResult:
     return audit(conn, "features_draw_markers_match_bronze",
                  "quality/features_marks_match_bronze.sql", params)
 
 
-CHECKS = (no_nulls, every_valid_number_present, every_draw_covered, dated_before_draw,
-          counts_match_bronze, markers_match_bronze)
+def _run(conn, game: Game, params: dict, rows_name: str) -> list[CheckResult]:
+    params = {**params, **era_sql_params(game)}
+    run_sql(conn, "quality/silver_gate_memory.sql")
+    t0 = time.perf_counter()
+    rows = run_sql(conn, "quality/features_staged_count.sql", params).fetchone()[0]
+    results = [CheckResult(rows_name, rows > 0, observed_value=rows,
+                           unexpected_count=0 if rows else 1)]
+    results += validate_summary(conn, game, params)
+    t1 = time.perf_counter()
+    results += cells_match_recount(conn, params)
+    results += [fn(conn, params) for fn in (every_draw_covered, dated_before_draw,
+                                            markers_match_bronze)]
+    log.info("features suite: %d rows, GX %.3fs, SQL audits %.3fs", rows, t1 - t0,
+             time.perf_counter() - t1)
+    return results
 
 
 def check(conn, game_id: str, staging_id: str) -> list[CheckResult]:
-    params = {"game": game_id, "staging_id": staging_id, **era_sql_params(get_game(game_id))}
-    run_sql(conn, "quality/silver_gate_memory.sql")
-    staged = run_sql(conn, "quality/features_staged_count.sql", params).fetchone()[0]
-    results = [CheckResult("features_staged_rows", staged > 0, observed_value=staged,
-                           unexpected_count=0 if staged else 1)]
-    return results + [fn(conn, params) for fn in CHECKS]
+    """The gate on one staged write."""
+    return _run(conn, get_game(game_id), partitions.staged_params(game_id, staging_id),
+                "features_staged_rows")
+
+
+def check_published(conn, game_id: str, partition: str | None) -> list[CheckResult]:
+    """`check features`: the published features of the game (or a date range) re-audited."""
+    params = partitions.published_params("features", game_id, partition)
+    with conn.transaction():  # `set local` settings last for this check only
+        return _run(conn, get_game(game_id), params, "features_published_rows")

@@ -2,6 +2,8 @@
 
 Each audit query's first column is the total number of violations (count(*) over ()), the
 others describe one violating row; queries return at most a few rows (the sample).
+`audit_kinds` reads one query that audits several expectations in one pass: its first column
+names the kind of violation, its second the kind's total.
 """
 
 from __future__ import annotations
@@ -20,3 +22,24 @@ def audit(conn, expectation: str, sql_file: str, params: dict, *,
     return CheckResult(expectation, count == 0, severity,
                        observed_value={"violations": count, "query": sql_file},
                        unexpected_count=count, unexpected_sample=sample)
+
+
+def audit_kinds(conn, sql_file: str, params: dict, expectations: dict[str, str], *,
+                severity: str = "error") -> list[CheckResult]:
+    """One CheckResult per kind in `expectations` ({kind: expectation name}), in that order."""
+    cur = run_sql(conn, sql_file, params)
+    names = [c.name for c in cur.description][2:]
+    found: dict[str, tuple[int, list]] = {}
+    for kind, total, *values in cur.fetchall():
+        count, sample = found.setdefault(kind, (int(total), []))
+        sample.append(dict(zip(names, values, strict=True)))
+    unknown = set(found) - set(expectations)
+    if unknown:
+        raise ValueError(f"{sql_file} returned unknown kinds {sorted(unknown)}")
+    results = []
+    for kind, expectation in expectations.items():
+        count, sample = found.get(kind, (0, []))
+        results.append(CheckResult(expectation, count == 0, severity,
+                                   observed_value={"violations": count, "query": sql_file},
+                                   unexpected_count=count, unexpected_sample=sample))
+    return results
