@@ -1,20 +1,32 @@
--- Gate predictions / target after the training window: every ticket's model run (staged by the
--- same write, or already published) exists and its last training draw is before the target.
-with runs as (
+-- Gate predictions / target after the training window: every audited ticket's model run (staged
+-- by the same write, or already published) exists, is the ticket's model and game, and its
+-- last training draw is before the target.
+with audited as (
+    select model_name, model_run_id, game, target_draw_date, ticket, white_1, white_2, white_3,
+           white_4, white_5, special_ball, era
+    from staging.predictions where staging_id = %(staging_id)s
+    union all
+    select model_name, model_run_id, game, target_draw_date, ticket, white_1, white_2, white_3,
+           white_4, white_5, special_ball, era
+    from silver.predictions
+    where %(published)s and game = %(game)s
+      and target_draw_date between coalesce(%(date_from)s::date, '-infinity')
+                               and coalesce(%(date_to)s::date, 'infinity')
+), runs as (
     select model_run_id, model_name, game, train_last_draw from staging.model_runs
     where staging_id = %(staging_id)s
     union all
     select model_run_id, model_name, game, train_last_draw from silver.model_runs
-    where model_run_id in (select model_run_id from staging.predictions
-                           where staging_id = %(staging_id)s)
+    where model_run_id in (select model_run_id from audited)
+      and model_run_id not in (select model_run_id from staging.model_runs
+                               where staging_id = %(staging_id)s)
 )
 select count(*) over () as violations, p.model_name, p.target_draw_date, p.ticket,
        p.model_run_id, r.train_last_draw
-from staging.predictions p
+from audited p
 left join runs r on r.model_run_id = p.model_run_id
-where p.staging_id = %(staging_id)s
-  and (r.model_run_id is null or r.train_last_draw is null
-       or r.train_last_draw >= p.target_draw_date
-       or r.model_name <> p.model_name or r.game <> p.game)
+where r.model_run_id is null or r.train_last_draw is null
+   or r.train_last_draw >= p.target_draw_date
+   or r.model_name <> p.model_name or r.game <> p.game
 order by p.model_name, p.target_draw_date, p.ticket
 limit 5

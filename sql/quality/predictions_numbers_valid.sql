@@ -1,23 +1,33 @@
--- Gate predictions / valid distinct numbers for the target's era: tickets whose whites are not
--- five distinct ascending numbers in the era's white range, whose special ball is outside the
--- era's range, or whose era is not the target's era (eras from the game definition).
+-- Gate predictions / valid distinct numbers for the target's era: audited tickets whose whites
+-- are not five distinct ascending numbers in the era's white range, whose special ball is
+-- outside the era's range, or whose era is not the target's era (eras from the game definition).
 with eras as (
     select * from unnest(%(era_name)s::text[], %(era_start)s::date[], %(era_end)s::date[],
                          %(white_min)s::int[], %(white_max)s::int[], %(special_min)s::int[],
                          %(special_max)s::int[])
         as e(era_name, era_start, era_end, white_min, white_max, special_min, special_max)
+), audited as (
+    select model_name, model_run_id, game, target_draw_date, ticket, white_1, white_2, white_3,
+           white_4, white_5, special_ball, era
+    from staging.predictions where staging_id = %(staging_id)s
+    union all
+    select model_name, model_run_id, game, target_draw_date, ticket, white_1, white_2, white_3,
+           white_4, white_5, special_ball, era
+    from silver.predictions
+    where %(published)s and game = %(game)s
+      and target_draw_date between coalesce(%(date_from)s::date, '-infinity')
+                               and coalesce(%(date_to)s::date, 'infinity')
 )
 select count(*) over () as violations, p.model_name, p.target_draw_date, p.ticket,
        array[p.white_1, p.white_2, p.white_3, p.white_4, p.white_5] as whites, p.special_ball,
        p.era, e.era_name as target_era
-from staging.predictions p
+from audited p
 left join eras e on p.target_draw_date >= e.era_start
                 and (e.era_end is null or p.target_draw_date < e.era_end)
-where p.staging_id = %(staging_id)s
-  and (e.era_name is null or p.era is distinct from e.era_name
-       or not (p.white_1 < p.white_2 and p.white_2 < p.white_3 and p.white_3 < p.white_4
-               and p.white_4 < p.white_5)
-       or p.white_1 < e.white_min or p.white_5 > e.white_max
-       or p.special_ball < e.special_min or p.special_ball > e.special_max)
+where e.era_name is null or p.era is distinct from e.era_name
+   or not (p.white_1 < p.white_2 and p.white_2 < p.white_3 and p.white_3 < p.white_4
+           and p.white_4 < p.white_5)
+   or p.white_1 < e.white_min or p.white_5 > e.white_max
+   or p.special_ball < e.special_min or p.special_ball > e.special_max
 order by p.model_name, p.target_draw_date, p.ticket
 limit 5

@@ -1,4 +1,4 @@
--- Gate predictions / scores are per-number probabilities: for every staged (model, target) and
+-- Gate predictions / scores are per-number probabilities: for every audited (model, target) and
 -- ball type, each valid number of the target's era scored once, each score in [0, 1], and the
 -- scores summing to the numbers drawn (5 whites, 1 special ball) within 1e-6.
 with eras as (
@@ -8,6 +8,11 @@ with eras as (
 ), sets as (
     select distinct model_name, target_draw_date from staging.predictions
     where staging_id = %(staging_id)s
+    union
+    select distinct model_name, target_draw_date from silver.predictions
+    where %(published)s and game = %(game)s
+      and target_draw_date between coalesce(%(date_from)s::date, '-infinity')
+                               and coalesce(%(date_to)s::date, 'infinity')
 ), expected as (
     select s.model_name, s.target_draw_date, b.ball_type, b.lo, b.hi, b.picks
     from sets s
@@ -19,8 +24,14 @@ with eras as (
     select model_name, target_draw_date, ball_type, count(*) as numbers,
            count(distinct number) as distinct_numbers, min(number) as low, max(number) as high,
            sum(score) as total, min(score) as min_score, max(score) as max_score
-    from staging.prediction_scores
-    where staging_id = %(staging_id)s
+    from (select model_name, target_draw_date, ball_type, number, score
+          from staging.prediction_scores where staging_id = %(staging_id)s
+          union all
+          select model_name, target_draw_date, ball_type, number, score
+          from silver.prediction_scores
+          where %(published)s and game = %(game)s
+            and target_draw_date between coalesce(%(date_from)s::date, '-infinity')
+                                     and coalesce(%(date_to)s::date, 'infinity')) s
     group by model_name, target_draw_date, ball_type
 )
 select count(*) over () as violations, model_name, target_draw_date, ball_type,
