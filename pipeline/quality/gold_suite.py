@@ -1,7 +1,15 @@
-"""Gold gate: staged results and performance rows of one evaluate run.
+"""Gold gate: the staged results and performance rows of one evaluate run (or, for `check
+gold`, the published ones).
 
-Each check is a small function returning one CheckResult: SQL audits return the violating
-rows; the prize chart and the exact baselines come from the game definition.
+- Great Expectations validates the results (one frame row per result, read on the step's own
+  connection: evaluate gates its staged rows inside its transaction) beside the game
+  definition's rules for the target date: no nulls, the key unique, white matches in 0-5, the
+  era is the target's era; and a compact frame of the distinct (era, matches, tier, prize)
+  combinations against every outcome the era's prize chart allows (tier consistent with
+  matches, as one in-set expectation).
+- SQL audits and Python checks for what GX does badly: matches equal an independent SQL
+  recount from silver and bronze, counts equal the predictions scored, the exact random
+  baselines and p-values of the performance rows.
 """
 
 from __future__ import annotations
@@ -9,11 +17,18 @@ from __future__ import annotations
 from decimal import Decimal
 
 from pipeline.db import run_sql
-from pipeline.games import get_game
+from pipeline.games import Game, get_game
 from pipeline.gold.prizes import baseline, classify
+from pipeline.quality import era_rules, gx_runner, partitions
 from pipeline.quality.results import CheckResult
 
 TOLERANCE = 1e-12
+WHITES = ["white_1", "white_2", "white_3", "white_4", "white_5"]
+KEY = ["model_name", "game", "target_draw_date", "ticket"]
+RESULT_SAMPLE = [*KEY[:1], "target_draw_date", "ticket", "era", "rule_era", "white_matches",
+                 "special_match", "prize_tier"]
+TIER_SAMPLE = ["era", "white_matches", "special_match", "prize_tier", "is_jackpot", "prize_usd",
+               "n", "example", "outcome"]
 
 
 def _audit(conn, name: str, relative: str, params: dict) -> CheckResult:
@@ -22,6 +37,43 @@ def _audit(conn, name: str, relative: str, params: dict) -> CheckResult:
     rows = [dict(zip(columns, r, strict=True)) for r in cur.fetchall()]
     return CheckResult(name, not rows, observed_value={"violations": len(rows)},
                        unexpected_count=len(rows), unexpected_sample=rows[:5])
+
+
+def outcome(era: str, white_matches, special_match, tier, jackpot, prize) -> str:
+    """One scored outcome as text: '<era>:<w>+<s> -> <tier> jackpot=<j> prize=<usd>'."""
+    usd = None if prize is None else f"{Decimal(str(prize)):.2f}"
+    special = None if special_match is None else int(bool(special_match))
+    return f"{era}:{white_matches}+{special} -> {tier} jackpot={jackpot} prize={usd}"
+
+
+def allowed_outcomes(game: Game) -> list[str]:
+    """Every (era, matches) outcome with the tier and prize its era's chart gives."""
+    return [outcome(era.name, w, s, *classify(era, w, s))
+            for era in game.eras for w in range(era.white_count + 1) for s in (False, True)]
+
+
+def validate_results(conn, game: Game, params: dict) -> list[CheckResult]:
+    E = gx_runner.expectations()
+    frame = gx_runner.frame_from_sql(conn, "quality/gold_results.sql", params)
+    frame = era_rules.add_era_columns(frame, game, "target_draw_date")
+    frame["target_draw_date"] = frame["target_draw_date"].astype(str)
+    results = gx_runner.validate_frame(frame, [
+        E.ExpectColumnValuesToBeInSet(column="game", value_set=[game.id]),
+        *[E.ExpectColumnValuesToNotBeNull(column=c)
+          for c in ("model_name", "target_draw_date", "ticket", "era", *WHITES, "special_ball",
+                    "white_matches", "special_match", "draw_record_hash")],
+        E.ExpectCompoundColumnsToBeUnique(column_list=KEY),
+        E.ExpectColumnValuesToBeBetween(column="white_matches", min_value=0, max_value=5),
+        E.ExpectColumnValuesToBeInSet(column="special_match", value_set=[True, False]),
+        E.ExpectColumnPairValuesToBeEqual(column_A="era", column_B="rule_era"),
+    ], name=f"gold.results.{game.id}", sample_columns=RESULT_SAMPLE)
+    tiers = gx_runner.frame_from_sql(conn, "quality/gold_tier_combinations.sql", params)
+    tiers["outcome"] = [outcome(*row) for row in tiers[
+        ["era", "white_matches", "special_match", "prize_tier", "is_jackpot",
+         "prize_usd"]].itertuples(index=False)]
+    return results + gx_runner.validate_frame(tiers, [
+        E.ExpectColumnValuesToBeInSet(column="outcome", value_set=allowed_outcomes(game)),
+    ], name=f"gold.tiers.{game.id}", sample_columns=TIER_SAMPLE)
 
 
 def matches_in_range(conn, params) -> CheckResult:
@@ -39,13 +91,17 @@ def counts_equal_predictions(conn, params) -> list[CheckResult]:
         conn, "quality/gold_counts.sql", params).fetchone()
     observed = {"predictions_with_known_draw": scorable, "staged_results": staged,
                 "duplicate_keys": duplicates, "all_time_n_predictions": perf_n}
-    return [
-        CheckResult("gold_results_count_equals_predictions_scored",
-                    staged == scorable and duplicates == 0, observed_value=observed,
-                    unexpected_count=abs(scorable - staged) + duplicates),
-        CheckResult("gold_performance_counts_equal_results", perf_n == staged,
-                    observed_value=observed, unexpected_count=abs(perf_n - staged)),
-    ]
+    # Published gold lags silver until the next evaluate: stale, not wrong (a warning).
+    severity = "warn" if params["published"] else "error"
+    results = [CheckResult("gold_results_count_equals_predictions_scored",
+                           staged == scorable and duplicates == 0, severity,
+                           observed_value=observed,
+                           unexpected_count=abs(scorable - staged) + duplicates)]
+    if params["date_from"] is None and params["date_to"] is None:  # performance is all-time
+        results.append(CheckResult("gold_performance_counts_equal_results", perf_n == staged,
+                                   observed_value=observed,
+                                   unexpected_count=abs(perf_n - staged)))
+    return results
 
 
 def _same_prize(a, b) -> bool:
@@ -87,13 +143,22 @@ def performance_sane(conn, params, game) -> CheckResult:
                        unexpected_sample=bad[:5])
 
 
-def check(conn, game_id: str, staging_id: str) -> list[CheckResult]:
-    game = get_game(game_id)
-    params = {"game": game_id, "staging_id": staging_id}
+def _run(conn, game: Game, params: dict) -> list[CheckResult]:
     return [
+        *validate_results(conn, game, params),
         matches_in_range(conn, params),
         matches_equal_recount(conn, params),
         *counts_equal_predictions(conn, params),
         tier_consistent(conn, params, game),
         performance_sane(conn, params, game),
     ]
+
+
+def check(conn, game_id: str, staging_id: str) -> list[CheckResult]:
+    """The gate on one evaluate's staged rows (read on `conn`, which may not have committed)."""
+    return _run(conn, get_game(game_id), partitions.staged_params(game_id, staging_id))
+
+
+def check_published(conn, game_id: str, partition: str | None) -> list[CheckResult]:
+    """`check gold`: the published results (targets in the date range) and performance."""
+    return _run(conn, get_game(game_id), partitions.published_params("gold", game_id, partition))

@@ -1,11 +1,27 @@
--- Gold gate audit, one row: predictions of the game with a known draw, staged results, staged
--- keys that are not distinct, and all-time performance n_predictions summed over eras.
+-- Gold gate audit, one row: predictions of the game with a known draw (targets in the date
+-- range), audited results, audited keys that are not distinct, and all-time performance
+-- n_predictions summed over eras.
+with audited as (
+    select * from staging.prediction_results
+    where staging_id = %(staging_id)s and game = %(game)s
+    union all
+    select *, null::uuid from gold.prediction_results
+    where %(published)s and game = %(game)s
+      and target_draw_date between coalesce(%(date_from)s::date, '-infinity')
+                               and coalesce(%(date_to)s::date, 'infinity')
+), performance as (
+    select * from staging.model_performance where staging_id = %(staging_id)s
+    union all
+    select *, null::uuid from gold.model_performance where %(published)s and game = %(game)s
+)
 select (select count(*) from silver.predictions p
         join bronze.draws d on d.game = p.game and d.draw_date = p.target_draw_date
-        where p.game = %(game)s) as predictions_scorable,
-       (select count(*) from staging.prediction_results
-        where staging_id = %(staging_id)s and game = %(game)s) as staged_results,
+        where p.game = %(game)s
+          and p.target_draw_date between coalesce(%(date_from)s::date, '-infinity')
+                                     and coalesce(%(date_to)s::date, 'infinity'))
+           as predictions_scorable,
+       (select count(*) from audited) as staged_results,
        (select count(*) - count(distinct (model_name, target_draw_date, ticket))
-        from staging.prediction_results where staging_id = %(staging_id)s) as duplicate_keys,
-       (select coalesce(sum(n_predictions), 0) from staging.model_performance
-        where staging_id = %(staging_id)s and window_name = 'all_time') as performance_n
+        from audited) as duplicate_keys,
+       (select coalesce(sum(n_predictions), 0) from performance
+        where window_name = 'all_time') as performance_n

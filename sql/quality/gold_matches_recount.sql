@@ -1,6 +1,15 @@
--- Gold gate audit: staged results whose numbers, era, draw hash or match counts differ from an
--- independent recount in SQL from silver.predictions and bronze.draws (violating rows).
-with recount as (
+-- Gold gate audit: audited results (one staged evaluate, or the published ones of a date range)
+-- whose numbers, era, draw hash or match counts differ from an independent recount in SQL from
+-- silver.predictions and bronze.draws (violating rows).
+with audited as (
+    select * from staging.prediction_results
+    where staging_id = %(staging_id)s and game = %(game)s
+    union all
+    select *, null::uuid from gold.prediction_results
+    where %(published)s and game = %(game)s
+      and target_draw_date between coalesce(%(date_from)s::date, '-infinity')
+                               and coalesce(%(date_to)s::date, 'infinity')
+), recount as (
     select p.model_name, p.target_draw_date, p.ticket, p.era as prediction_era,
            d.era as draw_era, d.record_hash,
            array[p.white_1, p.white_2, p.white_3, p.white_4, p.white_5] as picked,
@@ -15,11 +24,10 @@ with recount as (
 )
 select s.model_name, s.target_draw_date, s.ticket, s.white_matches, r.whites,
        s.special_match, r.special, s.era, r.prediction_era, r.draw_era
-from staging.prediction_results s
+from audited s
 join recount r on r.model_name = s.model_name and r.target_draw_date = s.target_draw_date
               and r.ticket = s.ticket
-where s.staging_id = %(staging_id)s
-  and (s.white_matches <> r.whites or s.special_match <> r.special
+where (s.white_matches <> r.whites or s.special_match <> r.special
        or s.era <> r.draw_era or r.prediction_era <> r.draw_era
        or s.draw_record_hash <> r.record_hash
        or array[s.white_1, s.white_2, s.white_3, s.white_4, s.white_5] <> r.picked

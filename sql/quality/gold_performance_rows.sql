@@ -1,6 +1,10 @@
--- Gold gate: the staged performance rows' baselines and p-values, checked in Python.
+-- Gold gate: the audited performance rows' baselines and p-values, checked in Python.
+with performance as (
+    select * from staging.model_performance where staging_id = %(staging_id)s
+    union all
+    select *, null::uuid from gold.model_performance where %(published)s and game = %(game)s
+)
 select model_name, era, window_name, expected_white_matches, expected_special_hit_rate,
        expected_any_prize_rate, p_value, p_value_adjusted, n_predictions, n_draws
-from staging.model_performance
-where staging_id = %(staging_id)s
+from performance
 order by model_name, era, window_name
