@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+import uuid
 
+from pipeline.db import database_url, load_sql
 from pipeline.games import WEEKDAYS, Game, get_game
 from pipeline.quality import bronze_audits, gx_runner
 from pipeline.quality.results import CheckResult
@@ -93,17 +95,65 @@ def validate_draws(game: Game, frame) -> list[CheckResult]:
                                     name=f"bronze.{game.id}", sample_columns=SAMPLE_COLUMNS)
 
 
+def _case(rules: list[tuple[dt.date, object]], otherwise=None):
+    """CASE picking the value of the last rule start <= draw_date (values from games.toml)."""
+    from psycopg import sql
+
+    whens = [sql.SQL("when s.draw_date >= {} then {}").format(sql.Literal(start),
+                                                            sql.Literal(value))
+             for start, value in reversed(rules)]
+    return sql.SQL("case {} else {} end").format(sql.SQL(" ").join(whens),
+                                                 sql.Literal(otherwise))
+
+
+def staged_rules_query(conn, game: Game) -> str:
+    """sql/quality/bronze_staged_rules.sql with the game's rules as CASE expressions.
+
+    GX's query asset takes SQL text, so the rules are literals: each is a date, an int or an
+    era/weekday name from games.toml, quoted by psycopg (sql.Literal), never raw text. The
+    batch id is not in the text: GX binds it as a parameter (a column-value partition).
+    """
+    from psycopg import sql
+
+    eras = game.eras
+    rules = {
+        "rule_era": _case([(e.start, e.name) for e in eras]),
+        "rule_white_min": _case([(e.start, e.white_min) for e in eras]),
+        "rule_white_max": _case([(e.start, e.white_max) for e in eras]),
+        "rule_special_min": _case([(e.start, e.special_min) for e in eras]),
+        "rule_special_max": _case([(e.start, e.special_max) for e in eras]),
+        "rule_schedule": _case([(s.start, s.start.isoformat()) for s in game.schedules]),
+        "weekdays": sql.Literal(list(WEEKDAYS)),
+    }
+    # GX wants the query to start with SELECT: the file's header comment stays in the file.
+    body = "\n".join(line for line in load_sql("quality/bronze_staged_rules.sql").splitlines()
+                     if not line.startswith("--"))
+    text = sql.SQL(body).format(**rules)
+    return text.as_string(conn)
+
+
+def validate_staged(conn, game: Game, batch_id: str, staged: int) -> list[CheckResult]:
+    """The 15 expectations on a staged batch, run by GX as SQL where the rows are."""
+    if staged == 0:  # GX finds no batch to validate: the (vacuous) frame path says the same
+        return validate_draws(game, gx_runner.frame_from_sql(
+            conn, "quality/bronze_staged_rows.sql", {"batch_id": batch_id}))
+    return gx_runner.validate_sql_query(
+        database_url(), staged_rules_query(conn, game), lambda: expectation_list(game),
+        name=f"bronze.{game.id}", partition_column="batch_id",
+        partition_value=uuid.UUID(str(batch_id)), sample_columns=SAMPLE_COLUMNS,
+        element_count=staged)
+
+
 def check(conn, game_id: str, batch_id: str) -> list[CheckResult]:
     """The gate on a staged batch: SQL audits, then GX on its staged draws."""
     game = get_game(game_id)
     t0 = time.perf_counter()
     results = bronze_audits.batch_counts(conn, batch_id)
+    staged = results[-1].observed_value["staged"]
     results.append(bronze_audits.missing_draw_dates(conn, game, batch_id))
     t1 = time.perf_counter()
-    frame = gx_runner.frame_from_sql(conn, "quality/bronze_staged_rows.sql",
-                                     {"batch_id": batch_id})
-    results += validate_draws(game, frame)
-    log.info("bronze suite: %d rows, SQL audits %.3fs, GX %.3fs", len(frame), t1 - t0,
+    results += validate_staged(conn, game, batch_id, staged)
+    log.info("bronze suite: %d rows, SQL audits %.3fs, GX %.3fs", staged, t1 - t0,
              time.perf_counter() - t1)
     return results
 
