@@ -10,8 +10,9 @@ def configure(parser):
     parser.add_argument("stage", choices=STAGES, help="which gate to run")
     add_game(parser)
     parser.add_argument("--partition", default="published",
-                        help="what to check; bronze: 'published' (default, every draw of the "
-                        "game), a year 'YYYY' or 'YYYY-MM-DD..YYYY-MM-DD'")
+                        help="what to check: 'published' (default, everything the game has "
+                        "published), a year 'YYYY' or 'YYYY-MM-DD..YYYY-MM-DD' (bronze: draw "
+                        "dates; features: draw dates; predictions and gold: target dates)")
 
 
 def run(args) -> dict:
