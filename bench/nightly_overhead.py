@@ -164,6 +164,24 @@ def airflow_dags_test(template: Path, url: str, source: Path, logical: dt.dateti
     return {"peak_rss_mb": _children_peak_mb()}
 
 
+def _reporting(fn):
+    """fn, returning its failure as a value: a measured child that raises would otherwise
+    leave bench.harness.measure waiting for a result that never comes."""
+    def call(*args):
+        try:
+            return fn(*args)
+        except BaseException as exc:  # reported, and raised again, in the parent
+            return {"error": f"{type(exc).__name__}: {exc}"[-3000:]}
+    return call
+
+
+def measured(fn, *args) -> dict:
+    result = measure(_reporting(fn), *args)
+    if "error" in result:
+        raise RuntimeError(f"{fn.__name__} failed: {result['error']}")
+    return result
+
+
 @contextmanager
 def clone_of(template_url: str):
     """A copy of the template database (same rows, same sequences); dropped afterwards."""
@@ -201,8 +219,9 @@ def content_digest(url: str) -> dict[str, tuple[int, str]]:
 
 
 def run(rows: int | None) -> None:
-    if rows not in (None, 1):
-        raise SystemExit("nightly_overhead measures one new draw; --rows is not used")
+    if rows not in (None, 1):  # `python -m bench all --rows N` must not stop here
+        print(f"nightly_overhead: one new draw by definition; --rows {rows} ignored",
+              file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="bench_nightly_") as tmp:
         folder = Path(tmp)
         history, previous, newest = split_export(folder)
@@ -216,26 +235,26 @@ def run(rows: int | None) -> None:
                       "airflow_db_setup_s": round(airflow_setup_s, 1), "target_s": TARGET_S}
             for n in range(1, ROUNDS + 1):
                 sides = ["cli", "steps", "airflow"] if n % 2 else ["airflow", "steps", "cli"]
-                measured, digests = {}, {}
+                results, digests = {}, {}
                 for side in sides:
                     with clone_of(base) as url:
                         if side == "cli":
-                            measured[side] = measure(cli_run, url, EXPORT, after)
+                            results[side] = measured(cli_run, url, EXPORT, after)
                         elif side == "steps":
-                            measured[side] = measure(steps_subprocess, url, EXPORT, after)
+                            results[side] = measured(steps_subprocess, url, EXPORT, after)
                         else:
-                            measured[side] = measure(airflow_dags_test, template, url, EXPORT,
-                                                     after)
+                            results[side] = measured(airflow_dags_test, template, url, EXPORT,
+                                                      after)
                         digests[side] = content_digest(url)
                 same = digests["cli"] == digests["airflow"] == digests["steps"]
-                cli_s, st_s, af_s = (measured[k]["seconds"] for k in ("cli", "steps", "airflow"))
+                cli_s, st_s, af_s = (results[k]["seconds"] for k in ("cli", "steps", "airflow"))
                 meaning = "cli_run seconds / this line's seconds (harness convention)"
-                emit("nightly_overhead.cli_run", 1, measured["cli"], None, round=n,
+                emit("nightly_overhead.cli_run", 1, results["cli"], None, round=n,
                      first=sides[0], within_target=cli_s < TARGET_S, **common)
-                emit("nightly_overhead.steps_subprocess", 1, measured["steps"], "cli_run",
+                emit("nightly_overhead.steps_subprocess", 1, results["steps"], "cli_run",
                      cli_s, round=n, first=sides[0], ratio_meaning=meaning,
                      over_cli=round(st_s / cli_s, 3), same_result=same, **common)
-                emit("nightly_overhead.airflow_dags_test", 1, measured["airflow"], "cli_run",
+                emit("nightly_overhead.airflow_dags_test", 1, results["airflow"], "cli_run",
                      cli_s, round=n, first=sides[0], ratio_meaning=meaning,
                      airflow_over_cli=round(af_s / cli_s, 3),
                      airflow_over_steps_subprocess=round(af_s / st_s, 3),
