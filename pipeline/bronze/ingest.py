@@ -56,12 +56,12 @@ def _publish(conn, batch_id, game_id, quarantined) -> dict:
     with conn.transaction():
         advisory_xact_lock(conn, "bronze", game_id)
         fault_point("bronze.publish.locked")
-        inserted, unchanged, revised = run_sql(
-            conn, "bronze/classify_batch.sql", {"batch_id": batch_id}).fetchone()
+        keys = {"batch_id": batch_id, "game": game_id}
+        inserted, unchanged, revised = run_sql(conn, "bronze/classify_batch.sql", keys).fetchone()
         counts = {"inserted": inserted, "unchanged": unchanged, "revised": revised}
-        run_sql(conn, "bronze/record_revisions.sql", {"batch_id": batch_id})
+        run_sql(conn, "bronze/record_revisions.sql", keys)
         fault_point("bronze.publish.revisions_recorded")
-        run_sql(conn, "bronze/upsert_draws.sql", {"batch_id": batch_id})
+        run_sql(conn, "bronze/upsert_draws.sql", keys)
         fault_point("bronze.publish.upserted")
         _finish(conn, batch_id, "published", counts, quarantined)
         run_sql(conn, "bronze/drop_staged_batch.sql", {"batch_id": batch_id})

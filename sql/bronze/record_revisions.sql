@@ -8,6 +8,6 @@ select d.game, d.draw_date,
        array[s.white_1, s.white_2, s.white_3, s.white_4, s.white_5], s.special_ball,
        s.multiplier, s.record_hash, s.batch_id
 from staging.draws s
-join bronze.draws d on d.game = s.game and d.draw_date = s.draw_date
+join bronze.draws d on d.game = s.game and d.draw_date = s.draw_date and d.game = %(game)s
 where s.batch_id = %(batch_id)s
   and d.record_hash <> s.record_hash

@@ -9,7 +9,7 @@ where batch_id = %(batch_id)s
   -- identical draws are skipped before the upsert: ON CONFLICT would lock (and so write) each
   -- of them even though its WHERE leaves it unchanged, making a rerun slower than a first load
   and not exists (select 1 from bronze.draws p
-                  where p.game = s.game and p.draw_date = s.draw_date
+                  where p.game = s.game and p.game = %(game)s and p.draw_date = s.draw_date
                     and p.record_hash = s.record_hash)
 on conflict (game, draw_date) do update
 set white_1 = excluded.white_1, white_2 = excluded.white_2, white_3 = excluded.white_3,
