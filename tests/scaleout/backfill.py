@@ -146,3 +146,29 @@ def run_cli_reference(runs: list[BackfillRun], warehouse: str) -> list[dict]:
         results.append({"run_id": run.run_id, "result": result,
                         "seconds": round(time.perf_counter() - started, 1)})
     return results
+
+
+def content_rows(url: str, table: str) -> set[str]:
+    """A table's rows as text, without the columns two correct runs differ in by construction
+    (uuid and timestamptz columns, code_version): for showing what differs, not for checksums."""
+    schema, name = table.split(".")
+    from psycopg import sql
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        cols = [r[0] for r in conn.execute(
+            "select column_name from information_schema.columns where table_schema = %s"
+            " and table_name = %s and data_type not in ('uuid', 'timestamp with time zone')"
+            " and column_name not in ('code_version', 'history_id', 'revision_id')"
+            " order by ordinal_position", (schema, name)).fetchall()]
+        query = sql.SQL("select row({})::text from {}").format(
+            sql.SQL(", ").join(map(sql.Identifier, cols)), sql.Identifier(schema, name))
+        return {r[0] for r in conn.execute(query)}
+
+
+def row_differences(url_a: str, url_b: str, tables, limit: int = 4) -> str:
+    out = []
+    for table in sorted(tables):
+        a, b = content_rows(url_a, table), content_rows(url_b, table)
+        out.append(f"{table}: {len(a - b)} rows only in the first, {len(b - a)} only in the "
+                   f"second\n  first:  {sorted(a - b)[:limit]}\n  second: {sorted(b - a)[:limit]}")
+    return "\n".join(out)
