@@ -21,10 +21,16 @@ from pipeline.errors import PipelineError
 from pipeline.games import get_game
 from pipeline.quality.gate import run_gate
 from pipeline.silver import features
-from pipeline.silver.copy import copy_frame
+from pipeline.silver.copy import copy_frame, copy_frame_binary
 from pipeline.silver.history import load_timeline
 
 log = logging.getLogger(__name__)
+# staging.number_features columns as written (binary COPY; created_at takes its default).
+FEATURE_TYPES = {"game": "text", "draw_date": "date", "era": "text", "ball_type": "text",
+                 "number": "int2", "history_from": "date", "as_of_draw_date": "date",
+                 "era_draws_before": "int4", "hits_10": "int2", "hits_25": "int2",
+                 "hits_50": "int2", "hits_100": "int2", "hits_era": "int4",
+                 "draws_since_seen": "int4", "seen_in_era": "bool", "staging_id": "uuid"}
 
 
 def _rebuild_from(conn, game_id: str, full: bool, tl) -> int | None:
@@ -39,7 +45,8 @@ def _stage(conn, game_id, staging_id, rows: pd.DataFrame, marks: pd.DataFrame) -
     with conn.transaction():
         advisory_xact_lock(conn, "silver", game_id)
         run_sql(conn, "silver/unstage_features.sql", {"game": game_id})
-        copy_frame(conn, "staging.number_features", rows.assign(staging_id=staging_id))
+        copy_frame_binary(conn, "staging.number_features", rows.assign(staging_id=staging_id),
+                          FEATURE_TYPES)
         copy_frame(conn, "staging.feature_draws", marks.assign(staging_id=staging_id))
     run_sql(conn, "silver/analyze_staged_features.sql")
     conn.commit()

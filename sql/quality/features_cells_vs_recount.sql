@@ -87,15 +87,15 @@ with eras as (
            max(stats) filter (where audited = 0) as recounted
     from compared
     group by draw_date, ball_type, number
-), flagged as (
-    select g.*, k.kind
-    from grouped g
-    cross join lateral (values
-        ('numbers', g.audited_n <> 1 or g.recount_n <> 1),
-        ('recount', g.audited_n > 0 and (g.recount_n <> 1
-                                         or g.audited_stats is distinct from g.recounted
-                                         or g.audited_min is distinct from g.audited_stats))
-    ) k(kind, bad)
+), judged as (
+    select *, audited_n <> 1 or recount_n <> 1 as numbers_bad,
+           audited_n > 0 and (recount_n <> 1 or audited_stats is distinct from recounted
+                              or audited_min is distinct from audited_stats) as recount_bad
+    from grouped
+), flagged as (  -- one row per (violation, kind), built only for the violating cells
+    select j.*, k.kind
+    from (select * from judged where numbers_bad or recount_bad) j
+    cross join lateral (values ('numbers', j.numbers_bad), ('recount', j.recount_bad)) k(kind, bad)
     where k.bad
 ), ranked as (
     select *, count(*) over (partition by kind) as violations,
