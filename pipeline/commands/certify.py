@@ -1,5 +1,6 @@
-"""`certify <stage> --game G [--since T]`: a layer's gate passed for its latest publish (and the
-published rows pass again where a published check exists). The DAG's check_<layer> tasks."""
+"""`certify <stage> --game G [--since T] [--recheck]`: a layer's gate passed for its latest
+publish (with --recheck, the published rows pass again where a published check exists).
+The DAG's check_<layer> tasks."""
 
 import datetime as dt
 
@@ -23,6 +24,8 @@ def configure(parser):
     add_game(parser)
     parser.add_argument("--since", type=_moment,
                         help="only a gate recorded at or after this moment counts")
+    parser.add_argument("--recheck", action="store_true",
+                        help="also re-validate the published rows (as `check <stage>` does)")
 
 
 def run(args) -> dict:
@@ -30,6 +33,6 @@ def run(args) -> dict:
     from pipeline.runs import step_run
 
     with step_run("certify", args.game, args.stage, {"since": args.since}) as run_:
-        result = certify(args.stage, args.game, args.since)
+        result = certify(args.stage, args.game, args.since, recheck=args.recheck)
         run_.rows_written = 0
     return result
