@@ -7,16 +7,9 @@ with eras as (
                          %(special_max)s::int[])
         as e(era_name, era_start, era_end, white_min, white_max, special_min, special_max)
 ), audited as (
-    select model_name, model_run_id, game, target_draw_date, ticket, white_1, white_2, white_3,
-           white_4, white_5, special_ball, era
-    from staging.predictions where staging_id = %(staging_id)s
-    union all
-    select model_name, model_run_id, game, target_draw_date, ticket, white_1, white_2, white_3,
-           white_4, white_5, special_ball, era
-    from silver.predictions
-    where %(published)s and game = %(game)s
-      and target_draw_date between coalesce(%(date_from)s::date, '-infinity')
-                               and coalesce(%(date_to)s::date, 'infinity')
+    select * from staging.audited_predictions(%(staging_id)s::uuid, %(published)s::boolean,
+                                              %(game)s::text, %(date_from)s::date,
+                                              %(date_to)s::date)
 )
 select count(*) over () as violations, p.model_name, p.target_draw_date, p.ticket,
        array[p.white_1, p.white_2, p.white_3, p.white_4, p.white_5] as whites, p.special_ball,

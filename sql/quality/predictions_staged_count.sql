@@ -1,15 +1,8 @@
 -- Gate predictions: how many tickets are audited (one staged write, or the published
 -- predictions of a date range); none is an error.
 with audited as (
-    select model_name, model_run_id, game, target_draw_date, ticket, white_1, white_2, white_3,
-           white_4, white_5, special_ball, era
-    from staging.predictions where staging_id = %(staging_id)s
-    union all
-    select model_name, model_run_id, game, target_draw_date, ticket, white_1, white_2, white_3,
-           white_4, white_5, special_ball, era
-    from silver.predictions
-    where %(published)s and game = %(game)s
-      and target_draw_date between coalesce(%(date_from)s::date, '-infinity')
-                               and coalesce(%(date_to)s::date, 'infinity')
+    select * from staging.audited_predictions(%(staging_id)s::uuid, %(published)s::boolean,
+                                              %(game)s::text, %(date_from)s::date,
+                                              %(date_to)s::date)
 )
 select count(*) from audited
