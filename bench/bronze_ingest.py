@@ -4,6 +4,10 @@ One synthetic game per file (bronze holds one row per game and draw date), all f
 ingested in turn. Measured in the same run, each on the same files:
 - psql_copy: one psql session running `\\copy` of every file into an unconstrained text table
   (the reference);
+- keyed_floor: the same psql session, then one `INSERT ... SELECT` per file from the text
+  table into a typed table with bronze's key (game, draw_date) and its foreign key to a batch
+  table: the cheapest keyed load SQL alone can do, with no validation, gate or history. It
+  bounds what any ingest that keeps bronze's key can reach against the reference;
 - pandas_to_sql: pandas.read_csv + DataFrame.to_sql of every file into a fresh table;
 - ingest_first / ingest_rerun: `pipeline.cli.main(["ingest", ...])` per file in one process
   (parse, validate, stage, gate, publish; the rerun changes nothing); `gate_seconds` and
@@ -39,6 +43,44 @@ def _psql_copy(url: str, files) -> dict:
               "create table bench_copy (draw_date text, winning_numbers text, multiplier text);"]
     script += [f"\\copy bench_copy from '{path}' with (format csv, header true)"
                for _, path in files]
+    subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url],
+                   input="\n".join(script), text=True, check=True, capture_output=True)
+    return {}
+
+
+KEYED_SETUP = """
+drop table if exists bench_keyed; drop table if exists bench_keyed_batches;
+drop table if exists bench_copy;
+create table bench_copy (draw_date text, winning_numbers text, multiplier text);
+create table bench_keyed_batches (batch_id integer primary key);
+insert into bench_keyed_batches values (1);
+create table bench_keyed (
+    game text not null, draw_date date not null,
+    white_1 smallint not null, white_2 smallint not null, white_3 smallint not null,
+    white_4 smallint not null, white_5 smallint not null, special_ball smallint not null,
+    multiplier smallint,
+    batch_id integer not null references bench_keyed_batches (batch_id),
+    primary key (game, draw_date));
+"""
+# psql variables (:'game') keep the game id a bound literal rather than pasted SQL.
+KEYED_INSERT = """
+insert into bench_keyed
+select :'game', to_date(draw_date, 'MM/DD/YYYY'),
+       split_part(winning_numbers, ' ', 1)::smallint, split_part(winning_numbers, ' ', 2)::smallint,
+       split_part(winning_numbers, ' ', 3)::smallint, split_part(winning_numbers, ' ', 4)::smallint,
+       split_part(winning_numbers, ' ', 5)::smallint, split_part(winning_numbers, ' ', 6)::smallint,
+       nullif(multiplier, '')::smallint, 1
+from bench_copy;
+truncate bench_copy;
+"""
+
+
+def _keyed_floor(url: str, files) -> dict:
+    script = [KEYED_SETUP]
+    for gid, path in files:
+        script += [f"\\set game '{gid}'",
+                   f"\\copy bench_copy from '{path}' with (format csv, header true)",
+                   KEYED_INSERT]
     subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", url],
                    input="\n".join(script), text=True, check=True, capture_output=True)
     return {}
@@ -135,6 +177,9 @@ def bench_size(rows: int, *, subprocess_too: bool | None = None) -> list[dict]:
             ref = measure(_psql_copy, url, files)
             records.append(emit("bronze_ingest.psql_copy", written, ref, None, **common))
             ref_s = ref["seconds"]
+            m = measure(_keyed_floor, url, files)
+            records.append(emit("bronze_ingest.keyed_floor", written, m, "psql_copy", ref_s,
+                                **common))
             m = measure(_to_sql, url, files)
             records.append(emit("bronze_ingest.pandas_to_sql", written, m, "psql_copy", ref_s,
                                 **common))
