@@ -1,8 +1,14 @@
-"""ops.runs: one row per step execution, written on its own connection so it survives failures."""
+"""ops.runs: one row per step execution, written on its own connection so it survives failures.
+
+The connection that starts a run stays open until the step ends, holding a session lock on
+the run: that is how a later step tells a run whose process was killed (lock free) from one
+still working, and closes the dead one as failed instead of leaving it 'running' forever.
+"""
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import uuid
@@ -10,8 +16,10 @@ from contextlib import contextmanager
 from functools import lru_cache
 
 from pipeline import __version__
-from pipeline.db import connect
+from pipeline.db import connect, run_sql
 from pipeline.paths import PROJECT_ROOT
+
+log = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=1)
@@ -37,16 +45,30 @@ class StepRun:
         self.message: str | None = None
 
 
+def reap_dead_runs(conn, own_run_id: uuid.UUID) -> list[tuple]:
+    """Close as failed every other 'running' run whose process no longer holds its lock."""
+    dead = run_sql(conn, "ops/reap_dead_runs.sql", {"run_id": own_run_id}).fetchall()
+    for run_id, step, game, partition in dead:
+        log.warning("closed abandoned run %s (%s %s %s): its process ended before finishing",
+                    run_id, step, game or "", partition or "")
+    return dead
+
+
 @contextmanager
 def step_run(step: str, game: str | None, partition: str | None, params: dict | None = None,
              *, skip_checks: bool = False):
     run = StepRun(uuid.uuid4())
-    with connect(autocommit=True) as conn:
-        conn.execute(
-            "insert into ops.runs (run_id, step, game, partition, params, code_version,"
-            " skip_checks) values (%s, %s, %s, %s, %s::jsonb, %s, %s)",
-            (run.run_id, step, game, partition, json.dumps(params or {}, default=str),
-             code_version(), skip_checks))
+    holder = connect(autocommit=True)
+    try:
+        run_sql(holder, "ops/hold_run_lock.sql", {"run_id": run.run_id})
+        run_sql(holder, "ops/start_run.sql", {
+            "run_id": run.run_id, "step": step, "game": game, "partition": partition,
+            "params": json.dumps(params or {}, default=str), "code_version": code_version(),
+            "skip_checks": skip_checks})
+        reap_dead_runs(holder, run.run_id)
+    except BaseException:
+        holder.close()
+        raise
     status, message = "success", None
     try:
         yield run
@@ -54,8 +76,11 @@ def step_run(step: str, game: str | None, partition: str | None, params: dict | 
         status, message = "failed", f"{type(exc).__name__}: {exc}"[:2000]
         raise
     finally:
-        with connect(autocommit=True) as conn:
-            conn.execute(
-                "update ops.runs set status = %s, rows_written = %s, message = %s,"
-                " finished_at = now() where run_id = %s",
-                (status, run.rows_written, message or run.message, run.run_id))
+        try:
+            # A fresh connection: the step may have outlived the holder's (server restart).
+            with connect(autocommit=True) as conn:
+                run_sql(conn, "ops/finish_run.sql", {
+                    "status": status, "rows_written": run.rows_written,
+                    "message": message or run.message, "run_id": run.run_id})
+        finally:
+            holder.close()
