@@ -6,9 +6,9 @@ draw, the Powerball of a November one). After each arrival the same steps run (f
 backtest, evaluate). The end state must equal an in-order load of the final data; the features
 and predictions the corrections touch must be recomputed and the rest keep their content (a
 backtest republishes its whole range under new run ids); every result gold ever published must
-still be in
-gold.prediction_results or gold.prediction_results_history, the corrected draws' old results
-with their old match counts (recounted here from the draw values, not read from the pipeline).
+still be in gold.prediction_results or gold.prediction_results_history, the corrected draws'
+old results with their old match counts (recounted here from the draw values, not read from
+the pipeline).
 """
 
 import datetime as dt
