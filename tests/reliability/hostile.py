@@ -38,3 +38,42 @@ def hostile_values(n: int = 500, seed: int = 1337) -> list[str]:
         k = rng.randint(1, 12)
         values.append("".join(rng.choice(PIECES) for _ in range(k)))
     return values[:n]
+
+
+# JSON values of every type, for inputs that arrive as JSON (a DAG run's conf), not as argv text.
+WRONG_TYPES = [
+    None, True, False, 0, 1, -1, 2, 5.0, 0.5, -0.0, 1e308, -1e308, float("inf"), float("-inf"),
+    float("nan"), 2**31, 2**63, 2**64 + 1, -(2**70), 10**100, [], [None], [""], ["x"], [1, 2],
+    [[]], [{}], [True], ["a"] * 1000, {}, {"": ""}, {"a": 1}, {"$ne": None}, {"$gt": ""},
+    {"__proto__": {"admin": True}}, {"constructor": {"prototype": {}}}, [[["deep"]]] * 3,
+    {"source": "/etc/passwd"}, {"value": True}, "", "null", "true", "false", "[]", "{}",
+]
+
+
+def _hostile_structure(rng: random.Random, strings: list[str]):
+    pick = rng.random()
+    if pick < 0.35:
+        return rng.choice(strings)
+    if pick < 0.5:
+        return [rng.choice(strings) for _ in range(rng.randint(1, 4))]
+    if pick < 0.6:
+        return {rng.choice(strings): rng.choice(strings)}
+    if pick < 0.7:
+        return rng.choice([rng.randint(-(2**70), 2**70), rng.uniform(-1e9, 1e9),
+                           rng.randint(-1000, 0), rng.randint(10**6, 10**12)])
+    if pick < 0.8:
+        return str(rng.choice([rng.randint(-(2**40), 2**40), rng.uniform(-1e6, 1e6)]))
+    if pick < 0.9:
+        return [{rng.choice(strings): [rng.choice(strings)]}]
+    return rng.choice(strings) + rng.choice(["\x00", "\n", "\u202e", "\u200b", "\ufeff", "'"])
+
+
+def hostile_json(n: int = 500, seed: int = 4242, near=()) -> list:
+    """`near` (an input's own near misses) first, then every wrong JSON type, the crafted
+    strings, and seeded random strings, lists, objects and numbers up to n values."""
+    rng = random.Random(seed)
+    strings = hostile_values(max(n, len(CRAFTED) + 100), seed)
+    values = [*near, *WRONG_TYPES, *CRAFTED]
+    while len(values) < n:
+        values.append(_hostile_structure(rng, strings))
+    return values[:n]
