@@ -18,6 +18,21 @@ from pipeline.games import Game
 WHITE_COLS = tuple(f"white_{i}" for i in range(1, 6))
 
 
+_COLUMN_NAME = re.compile(r"[A-Za-z][A-Za-z0-9 _.-]{0,39}")
+
+
+def _shown_header(header: list[str]) -> str:
+    """The header's column names for an error message, without echoing a file's content.
+
+    A wrong --source can point at any readable file (a credentials file, /etc/passwd): its
+    first line must not reach the task log. Only names that look like column names are shown.
+    """
+    names = [h.strip() if _COLUMN_NAME.fullmatch(h.strip()) else "<not a column name>"
+             for h in header[:8]]
+    more = f" and {len(header) - 8} more" if len(header) > 8 else ""
+    return "[" + ", ".join(repr(n) for n in names) + "]" + more
+
+
 def _norm(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.strip().lower()).strip("_")
 
@@ -46,23 +61,24 @@ class Layout:
 
 def detect_layout(header: list[str], game: Game) -> Layout:
     cols = [_norm(h) for h in header]
+    shown = _shown_header(header)
     index = {c: i for i, c in enumerate(cols)}
     special_names = [_norm(game.special_name), "special_ball"]
     special_col = next((index[n] for n in special_names if n in index), None)
     mult = index.get("multiplier")
     if "draw_date" not in index:
-        raise SourceError(f"unknown source header {header!r}: no 'Draw Date' / 'draw_date' column")
+        raise SourceError(f"unknown source header {shown}: no 'Draw Date' / 'draw_date' column")
     if "winning_numbers" in index:
         if mult is None:
             # Every NY export has the column (empty where none was drawn). Without it each
             # draw would load with a null multiplier and silently revise the stored one.
-            raise SourceError(f"unknown source header {header!r}: missing column 'Multiplier'")
+            raise SourceError(f"unknown source header {shown}: missing column 'Multiplier'")
         return Layout("ny_open_data", index["draw_date"], index["winning_numbers"], (),
                       special_col, mult, len(cols))
     missing = [c for c in WHITE_COLS if c not in index]
     if missing or special_col is None:
         need = missing + ([] if special_col is not None else [" or ".join(special_names)])
-        raise SourceError(f"unknown source header {header!r}: missing column(s) {need}")
+        raise SourceError(f"unknown source header {shown}: missing column(s) {need}")
     return Layout("normalized", index["draw_date"], None, tuple(index[c] for c in WHITE_COLS),
                   special_col, mult, len(cols))
 
