@@ -72,6 +72,7 @@ def evaluate(game_id: str, *, skip_checks: bool = False) -> dict:
         conn.execute("select pg_advisory_lock(%s)", (lock,))
         try:
             scored, perf_rows, draws = _stage(conn, game, staging_id)
+            run_sql(conn, "gold/analyze_staged_results.sql")
             with conn.transaction():
                 run_gate(conn, "gold", game_id, f"evaluate:{game_id}", str(staging_id),
                          skip=skip_checks)
