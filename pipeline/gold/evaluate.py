@@ -19,6 +19,7 @@ from pipeline.gold.performance import performance_rows
 from pipeline.gold.reference import baseline_rows, prize_tier_rows
 from pipeline.gold.scoring import score_rows
 from pipeline.gold.tables import PERFORMANCE_COLUMNS, copy_rows
+from pipeline.ops.faults import fault_point
 from pipeline.quality.gate import run_gate
 
 log = logging.getLogger(__name__)
@@ -44,17 +45,28 @@ def _publish(conn, game, staging_id: uuid.UUID, draws: list[tuple]) -> dict:
     counts, tests = number_frequencies(game, draws)
     with conn.transaction():
         advisory_xact_lock(conn, "gold", game.id)
+        fault_point("gold.evaluate.publish.locked")
         archived = run_sql(conn, "gold/archive_superseded_results.sql", params).rowcount
+        fault_point("gold.evaluate.publish.archived")
         removed = run_sql(conn, "gold/delete_removed_results.sql", params).rowcount
+        fault_point("gold.evaluate.publish.removed")
         flags = [r[0] for r in run_sql(conn, "gold/upsert_results.sql", params).fetchall()]
+        fault_point("gold.evaluate.publish.upserted")
         run_sql(conn, "gold/delete_model_performance.sql", params)
+        fault_point("gold.evaluate.publish.performance_deleted")
         run_sql(conn, "gold/insert_model_performance.sql", params)
+        fault_point("gold.evaluate.publish.performance_inserted")
         run_sql(conn, "gold/delete_reference_rows.sql", params)
+        fault_point("gold.evaluate.publish.reference_deleted")
         copy_rows(conn, "gold.era_baselines", baseline_rows(game))
         copy_rows(conn, "gold.prize_tiers", prize_tier_rows(game))
+        fault_point("gold.evaluate.publish.reference_copied")
         copy_rows(conn, "gold.number_counts", counts)
         copy_rows(conn, "gold.number_frequency_tests", tests)
+        fault_point("gold.evaluate.publish.frequencies_copied")
         run_sql(conn, "gold/drop_staged.sql", params)
+        fault_point("gold.evaluate.publish.before_commit")
+    fault_point("gold.evaluate.publish.committed")
     inserted = sum(flags)
     return {"inserted": inserted, "rescored": len(flags) - inserted, "removed": removed,
             "archived": archived}

@@ -19,6 +19,7 @@ from psycopg import IsolationLevel
 from pipeline.db import advisory_xact_lock, connect, run_sql
 from pipeline.errors import PipelineError
 from pipeline.games import get_game
+from pipeline.ops.faults import fault_point
 from pipeline.quality.gate import run_gate
 from pipeline.silver import features
 from pipeline.silver.copy import copy_frame, copy_frame_binary
@@ -56,14 +57,20 @@ def _publish(conn, game_id, staging_id, rebuild_from, expected) -> int:
     params = {"game": game_id, "staging_id": staging_id, "rebuild_from": rebuild_from}
     with conn.transaction():
         advisory_xact_lock(conn, "silver", game_id)
+        fault_point("silver.features.publish.locked")
         staged = tuple(run_sql(conn, "silver/staged_feature_counts.sql", params).fetchone())
         if staged != expected:
             raise PipelineError(f"staged features {staged} differ from what was written "
                                 f"{expected}: a concurrent features run cleared them; rerun")
         replaced = run_sql(conn, "silver/delete_rebuilt_features.sql", params).fetchone()[0]
+        fault_point("silver.features.publish.deleted")
         run_sql(conn, "silver/insert_features.sql", params)
+        fault_point("silver.features.publish.inserted")
         run_sql(conn, "silver/insert_feature_draws.sql", params)
+        fault_point("silver.features.publish.draws_marked")
         run_sql(conn, "silver/drop_staged_features.sql", params)
+        fault_point("silver.features.publish.before_commit")
+    fault_point("silver.features.publish.committed")
     return replaced
 
 

@@ -8,6 +8,7 @@ import uuid
 
 from pipeline.db import advisory_xact_lock, connect, run_sql
 from pipeline.errors import PipelineError
+from pipeline.ops.faults import fault_point
 from pipeline.quality.gate import run_gate
 from pipeline.silver.copy import copy_frame, copy_rows
 from pipeline.silver.walkforward import SCORE_COLUMNS, Output
@@ -35,6 +36,7 @@ def _publish(conn, game: str, out: Output, staging_id: str, models: list[str]) -
     params = {"game": game, "staging_id": staging_id, "models": models}
     with conn.transaction():
         advisory_xact_lock(conn, "silver", game)
+        fault_point("silver.predictions.publish.locked")
         staged = run_sql(conn, "silver/staged_prediction_counts.sql", params).fetchone()
         expected = (len(out.runs), len(out.predictions), out.score_rows)
         if tuple(staged) != expected:
@@ -43,11 +45,18 @@ def _publish(conn, game: str, out: Output, staging_id: str, models: list[str]) -
                 f"concurrent run of the same models and dates cleared them; nothing was "
                 f"published, rerun")
         replaced, _ = run_sql(conn, "silver/delete_replaced_predictions.sql", params).fetchone()
+        fault_point("silver.predictions.publish.deleted")
         run_sql(conn, "silver/insert_model_runs.sql", params)
+        fault_point("silver.predictions.publish.runs_inserted")
         run_sql(conn, "silver/insert_predictions.sql", params)
+        fault_point("silver.predictions.publish.predictions_inserted")
         run_sql(conn, "silver/insert_prediction_scores.sql", params)
+        fault_point("silver.predictions.publish.scores_inserted")
         orphans = run_sql(conn, "silver/delete_orphan_model_runs.sql", params).rowcount
+        fault_point("silver.predictions.publish.orphans_dropped")
         run_sql(conn, "silver/drop_staged_predictions.sql", params)
+        fault_point("silver.predictions.publish.before_commit")
+    fault_point("silver.predictions.publish.committed")
     return {"replaced_predictions": replaced, "dropped_model_runs": orphans}
 
 
