@@ -52,9 +52,26 @@ class Output:
 
 
 def _probabilities(weights: np.ndarray, valid: np.ndarray, picks: np.ndarray) -> np.ndarray:
-    """Weights to P(number drawn): per row, valid cells sum to the ball's picks (5 or 1)."""
+    """Weights to P(number drawn): per row, valid cells sum to the ball's picks (5 or 1).
+
+    Proportional to the weights, but no number can be drawn with a probability above 1: one
+    weight can outgrow the other 68 together (the gap model's number unseen for hundreds of
+    draws), so such cells are capped at 1 and the rest share what remains, proportionally,
+    until no cell exceeds 1. Rows that need no cap come out exactly as a plain rescale.
+    """
     w = np.where(valid, np.maximum(np.nan_to_num(weights, nan=0.0), 1e-12), 0.0)
-    return w * (picks / w.sum(axis=1))[:, None]
+    picks = np.broadcast_to(np.asarray(picks, dtype=float), (w.shape[0],))
+    capped = np.zeros(w.shape, dtype=bool)
+    while True:
+        free = np.where(capped, 0.0, w)
+        room = picks - capped.sum(axis=1)
+        total = free.sum(axis=1)
+        scale = np.divide(room, total, out=np.zeros_like(total), where=total > 0)
+        p = np.where(capped, 1.0, free * scale[:, None])
+        over = p > 1.0
+        if not over.any():  # each pass caps at least one more cell: at most `width` passes
+            return p
+        capped |= over
 
 
 def _run_row(run_id, name, cls, params, tl, first, last_excl, code_version, metrics) -> dict:
