@@ -40,7 +40,9 @@ def per_draw(results: list[tuple], game: Game) -> pd.DataFrame:
             "model_name": model, "era": era_name, "target_draw_date": day, "k": len(g),
             "white": int(g["white_matches"].sum()), "special": int(g["special_match"].sum()),
             "prize_hits": int((tiers.notna() & (tiers != "none")).sum()),
-            "jackpot_hits": int(g["is_jackpot"].fillna(False).astype(bool).sum()),
+            # eq(True), not fillna(False): a null (unscored) is no hit, and object-dtype fillna
+            # warns once per group, flooding the task log
+            "jackpot_hits": int(g["is_jackpot"].eq(True).sum()),
             "prize_sum": float(g["prize_usd"].fillna(0).sum()),
             "white_pmf": white_draw_pmf(picks, era.white_max - era.white_min + 1,
                                         era.white_count),
