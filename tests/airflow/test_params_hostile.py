@@ -13,10 +13,8 @@ change.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import datetime as dt
-import io
 import re
 import time
 from urllib.parse import urlsplit
@@ -25,9 +23,9 @@ import pytest
 
 from tests.airflow.conftest import ROOT, airflow_connection
 from tests.conftest import NY_EXPORT
-from tests.reliability.helpers import bronze_content, row_counts, warehouse_shape
 from tests.reliability.hostile import CRAFTED, hostile_json, hostile_values
-from tests.reliability.test_hostile_cli import SOURCE_ERRORS
+from tests.reliability.test_hostile_cli import SOURCE_ERRORS, _snapshot
+from tests.reliability.test_hostile_cli import _call as _cli
 
 pytestmark = pytest.mark.airflow
 DAG_ID = "powerball_medallion"
@@ -337,24 +335,6 @@ class _TaskInstance:
 
     def xcom_pull(self, task_ids, key):
         return self.xcom.get(key)
-
-
-def _cli(argv):
-    from pipeline.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            code = main(list(argv))
-        except SystemExit as exc:
-            code = exc.code
-    return code, out.getvalue(), err.getvalue()
-
-
-def _snapshot(conn):
-    counts = row_counts(conn)
-    counts.pop("ops.runs")  # a refused step is recorded there as 'failed'; checked below
-    return warehouse_shape(conn), counts, bronze_content(conn)
 
 
 @pytest.mark.integration
