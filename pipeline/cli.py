@@ -9,9 +9,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import logging
 import sys
 
+from pipeline import logs
 from pipeline.errors import PipelineError
 
 COMMANDS = {
@@ -41,7 +41,9 @@ class _Parser(argparse.ArgumentParser):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     parser.add_argument("--log-level", default="INFO",
-                        choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+                        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                        help="INFO (default): the pipeline's own lines and other libraries' "
+                        "warnings; DEBUG: everything, Great Expectations included")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, help_text in COMMANDS.items():
         module = _module(name)
@@ -62,8 +64,7 @@ def _module(name: str):
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=args.log_level, stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(args.log_level)
     module = _module(args.command)
     if module is None:
         print(f"error: step {args.command!r} is not available in this build", file=sys.stderr)

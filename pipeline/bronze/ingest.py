@@ -104,4 +104,6 @@ def ingest(game_id: str, source: str, *, today: dt.date | None = None,
                 _finish(conn, batch_id, "dry_run", zero, len(rejects), "dry run: not published")
             return {**result, "status": "dry_run"}
         counts = _publish(conn, batch_id, game_id, len(rejects))
+    log.info("published to bronze.draws: %d inserted, %d revised, %d unchanged, %d quarantined",
+             counts["inserted"], counts["revised"], counts["unchanged"], len(rejects))
     return {**result, **counts, "status": "published"}

@@ -40,8 +40,10 @@ _COLUMN_KWARGS = ("column", "column_A", "column_B", "column_list")
 def gx():
     """The great_expectations module, imported on first use (progress bars off)."""
     os.environ.setdefault("TQDM_DISABLE", "1")
-    # GX logs every decorator it registers at INFO: keep the step's stderr readable.
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    # GX logs every decorator it registers at INFO: keep the step's stderr readable, unless
+    # the process asked for DEBUG (pipeline.logs does the same for the CLI).
+    if logging.getLogger().getEffectiveLevel() > logging.DEBUG:
+        logging.getLogger("great_expectations").setLevel(logging.WARNING)
     import great_expectations
 
     return great_expectations
