@@ -14,6 +14,7 @@ def run(args) -> dict:
     from pipeline.silver.config import load_config
     from pipeline.silver.feature_store import build_features
 
+    _require_draws(args.game)
     windows = load_config()["features"]["windows"]
     with step_run("features", args.game, "full" if args.full else "incremental",
                   {"full": args.full}, skip_checks=args.skip_checks) as run_:
@@ -21,3 +22,15 @@ def run(args) -> dict:
                                 skip_checks=args.skip_checks)
         run_.rows_written = result["rows"]
     return result
+
+
+def _require_draws(game_id: str) -> None:
+    """No draws means nothing could be built: say what to run instead of 'up to date'."""
+    from pipeline.db import connect, run_sql
+    from pipeline.errors import PipelineError
+
+    with connect() as conn:
+        latest, _ = run_sql(conn, "show/latest_draw.sql", {"game": game_id}).fetchone()
+    if latest is None:
+        raise PipelineError(f"no {game_id} draws in bronze: run ingest first "
+                            f"(python -m pipeline ingest --game {game_id} --source FILE_OR_URL)")
