@@ -63,7 +63,16 @@ def _module(name: str):
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    from pipeline.failures import error_line
+    from pipeline.redact import install_log_redaction
+
+    install_log_redaction()  # no log line, wherever it comes from, shows a password
+    try:
+        args = build_parser().parse_args(argv)
+    except PipelineError as exc:  # the games file, read while checking --game: exit 2
+        line, code = error_line(exc)
+        print(f"error: {line}", file=sys.stderr)
+        return code
     logs.configure(args.log_level)
     module = _module(args.command)
     if module is None:
@@ -76,8 +85,10 @@ def main(argv: list[str] | None = None) -> int:
     except GateFailedError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_GATE_FAILED
-    except PipelineError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+    except Exception as exc:  # pipeline and database errors: one redacted line (failures.py)
+        if (handled := error_line(exc)) is None:
+            raise  # a bug: its traceback is worth more than a line
+        print(f"error: {handled[0]}", file=sys.stderr)
+        return handled[1]
     print(json.dumps(result, default=str, sort_keys=True))
     return 0

@@ -11,9 +11,20 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
+from pipeline.errors import ConfigError, DatabaseError, LockTimeoutError
 from pipeline.paths import sql_dir
+from pipeline.redact import redact
 
 _url_cache: dict[str, str] = {}
+
+# Every session of every step gets these (as libpq `options`), so no wait is unbounded: a
+# login holding a lock (any role can take an advisory lock) fails a step after lock_timeout
+# instead of stalling it forever. lock_timeout bounds each wait for a lock, including
+# pg_advisory_lock / pg_advisory_xact_lock; statement_timeout is a generous ceiling per statement.
+LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT_S = "PIPELINE_LOCK_TIMEOUT_S", 120.0
+STATEMENT_TIMEOUT_ENV, DEFAULT_STATEMENT_TIMEOUT_S = "PIPELINE_STATEMENT_TIMEOUT_S", 3600.0
+CONNECT_TIMEOUT_S = 30  # libpq's default is to wait forever for an unanswering host
+_MAX_TIMEOUT_S = 7 * 86400.0
 
 
 def database_url() -> str:
@@ -28,9 +39,50 @@ def database_url() -> str:
     return _url_cache["embedded"]
 
 
+def _seconds(env: str, default: float) -> float:
+    raw = os.environ.get(env, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= _MAX_TIMEOUT_S:  # also false for nan; 0 would mean "wait forever"
+        raise ConfigError(f"{env} must be a number of seconds above 0 and at most "
+                          f"{_MAX_TIMEOUT_S:.0f}, got {raw[:40]!r}")
+    return value
+
+
+def lock_timeout_s() -> float:
+    return _seconds(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT_S)
+
+
+def statement_timeout_s() -> float:
+    return _seconds(STATEMENT_TIMEOUT_ENV, DEFAULT_STATEMENT_TIMEOUT_S)
+
+
+def session_params(url: str) -> dict:
+    """The URL's libpq parameters plus the pipeline's timeouts (for any driver taking them).
+
+    The URL's own `options` are kept; the timeouts come last, so they win.
+    """
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        params = conninfo_to_dict(url)
+    except psycopg.Error as exc:  # libpq's text may quote the password: redacted
+        raise DatabaseError("the database URL cannot be parsed: "
+                            f"{redact(str(exc).strip().splitlines()[0])}") from None
+    timeouts = (f"-c lock_timeout={round(lock_timeout_s() * 1000)}"
+                f" -c statement_timeout={round(statement_timeout_s() * 1000)}")
+    params["options"] = f"{params.get('options') or ''} {timeouts}".strip()
+    params.setdefault("connect_timeout", str(CONNECT_TIMEOUT_S))
+    params["application_name"] = "drawpipe"
+    return params
+
+
 def connect(url: str | None = None, *, autocommit: bool = False) -> psycopg.Connection:
-    return psycopg.connect(url or database_url(), autocommit=autocommit,
-                           application_name="drawpipe")
+    return psycopg.connect(autocommit=autocommit, **session_params(url or database_url()))
 
 
 @contextmanager
@@ -60,9 +112,28 @@ def lock_key(*parts: str) -> int:
     return value - (1 << 64) if value >= (1 << 63) else value
 
 
+def lock_name(*parts: str) -> str:
+    """('gold', 'powerball') -> 'the gold lock of game powerball', for error lines."""
+    head, *rest = parts
+    return f"the {head} lock" + (f" of game {' '.join(rest)}" if rest else "")
+
+
+def lock_timeout_error(what: str, holder: str = "") -> LockTimeoutError:
+    """The one line for a timed-out lock wait; `holder` describes the other session if known."""
+    return LockTimeoutError(f"timed out after {lock_timeout_s():g} s waiting for {what} "
+                            f"(another session holds it{': ' + holder if holder else ''}; "
+                            f"the wait is {LOCK_TIMEOUT_ENV})")
+
+
 def advisory_xact_lock(conn: psycopg.Connection, *parts: str) -> None:
-    """Serialise writers of one partition until the current transaction ends."""
-    conn.execute("select pg_advisory_xact_lock(%s)", (lock_key(*parts),))
+    """Serialise writers of one partition until the current transaction ends.
+
+    The wait is bounded by lock_timeout (any login can take the same advisory key).
+    """
+    try:
+        conn.execute("select pg_advisory_xact_lock(%s)", (lock_key(*parts),))
+    except psycopg.errors.LockNotAvailable:
+        raise lock_timeout_error(lock_name(*parts)) from None
 
 
 def ident(allowed: set[str] | frozenset[str], name: str) -> sql.Identifier:

@@ -11,3 +11,17 @@ class ConfigError(PipelineError):
 
 class SourceError(PipelineError):
     """A source that cannot be read at all: nothing is written."""
+
+
+class GamesFileError(ConfigError):
+    """The games file (PIPELINE_GAMES_FILE) cannot be used: exit 2, before any step runs."""
+
+    exit_code = 2
+
+
+class LockTimeoutError(PipelineError):
+    """A lock wait hit lock_timeout; the message names the lock and who holds it."""
+
+
+class DatabaseError(PipelineError):
+    """The warehouse cannot be reached or used (server down, database or role missing...)."""

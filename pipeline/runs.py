@@ -18,6 +18,7 @@ from functools import lru_cache
 from pipeline import __version__
 from pipeline.db import connect, run_sql
 from pipeline.paths import PROJECT_ROOT
+from pipeline.redact import redact
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,18 @@ def reap_dead_runs(conn, own_run_id: uuid.UUID) -> list[tuple]:
     return dead
 
 
+def _failure_text(exc: BaseException) -> str:
+    """The failure as the CLI reports it (one line) when it is a known one, else type: text."""
+    try:
+        from pipeline.failures import error_line
+
+        if handled := error_line(exc):
+            return handled[0]
+    except Exception:  # noqa: BLE001 - recording the failure must not raise a new one
+        pass
+    return f"{type(exc).__name__}: {exc}"
+
+
 @contextmanager
 def step_run(step: str, game: str | None, partition: str | None, params: dict | None = None,
              *, skip_checks: bool = False):
@@ -63,7 +76,9 @@ def step_run(step: str, game: str | None, partition: str | None, params: dict | 
         run_sql(holder, "ops/hold_run_lock.sql", {"run_id": run.run_id})
         run_sql(holder, "ops/start_run.sql", {
             "run_id": run.run_id, "step": step, "game": game, "partition": partition,
-            "params": json.dumps(params or {}, default=str), "code_version": code_version(),
+            # Redacted: a parameter (a source URL) may carry a password.
+            "params": redact(json.dumps(params or {}, default=str)),
+            "code_version": code_version(),
             "skip_checks": skip_checks})
         reap_dead_runs(holder, run.run_id)
     except BaseException:
@@ -73,7 +88,7 @@ def step_run(step: str, game: str | None, partition: str | None, params: dict | 
     try:
         yield run
     except BaseException as exc:
-        status, message = "failed", f"{type(exc).__name__}: {exc}"[:2000]
+        status, message = "failed", _failure_text(exc)
         raise
     finally:
         try:
@@ -81,6 +96,8 @@ def step_run(step: str, game: str | None, partition: str | None, params: dict | 
             with connect(autocommit=True) as conn:
                 run_sql(conn, "ops/finish_run.sql", {
                     "status": status, "rows_written": run.rows_written,
-                    "message": message or run.message, "run_id": run.run_id})
+                    # A libpq error can quote the connection string: never stored as is.
+                    "message": redact(message or run.message or "")[:2000] or None,
+                    "run_id": run.run_id})
         finally:
             holder.close()

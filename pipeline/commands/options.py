@@ -6,8 +6,6 @@ import argparse
 import datetime as dt
 import re
 
-from pipeline.errors import ConfigError
-
 _GAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -16,10 +14,7 @@ def game_id(value: str) -> str:
 
     if not _GAME.match(value):
         raise argparse.ArgumentTypeError(f"invalid game id {value[:60]!r}")
-    try:
-        games = load_games()
-    except ConfigError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from exc
+    games = load_games()  # a bad games file is not a bad --game: GamesFileError, exit 2
     if value not in games:
         raise argparse.ArgumentTypeError(
             f"unknown game {value!r}; known games: {', '.join(sorted(games))}")

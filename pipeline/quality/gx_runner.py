@@ -204,14 +204,15 @@ def _sql_datasource(url: str, pid: int):
     """
     import hashlib
 
-    from psycopg.conninfo import conninfo_to_dict
+    from pipeline.db import session_params
 
     context, _ = _batch_definition()
     name = f"warehouse_{hashlib.sha256(url.encode()).hexdigest()[:12]}_{pid}"
     # The libpq URL's parameters go to psycopg as they are (connect_args), whatever form
-    # PIPELINE_DATABASE_URL takes (socket folders, passwords with '$' that GX would expand).
+    # PIPELINE_DATABASE_URL takes (socket folders, passwords with '$' that GX would expand),
+    # with the pipeline's lock and statement timeouts, as every other session has them.
     return context.data_sources.add_sql(name=name, connection_string="postgresql+psycopg://",
-                                        kwargs={"connect_args": conninfo_to_dict(url)})
+                                        kwargs={"connect_args": session_params(url)})
 
 
 def _sql_definition(url: str, query: str, partition_column: str, name: str,

@@ -1,0 +1,92 @@
+"""One redaction helper for every text that may carry a connection string or a libpq error.
+
+Used for the CLI's error lines, every log record, ops.runs rows and (through the steps'
+stderr) Airflow task logs. Two layers, because neither is enough alone:
+
+- patterns: `scheme://user:password@` and conninfo `password=...` lose their password;
+- known secrets: libpq echoes a token it cannot parse *without* its URL around it (a `%zz`
+  in a password: `invalid percent-encoded token: "se%zzcret"`), so the passwords of the URLs
+  this process was given are found leniently (no libpq parse, which is what fails) and
+  replaced wherever they appear, raw or percent-decoded.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+from urllib.parse import unquote
+
+MASK = "****"
+URL_ENVS = ("PIPELINE_DATABASE_URL",)
+_MIN_SECRET = 3  # shorter "passwords" would blank out ordinary words of a message
+
+# user:password@ after any scheme; the password runs to the last '@' before the host part.
+_URL_USERINFO = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s'\"]*):"
+                           r"(?P<secret>[^\s'\"]*)@(?=[^@\s'\"]*(?:[\s'\"]|$))")
+_CONNINFO_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<secret>'(?:\\.|[^'])*'|\S+)",
+                                re.IGNORECASE)
+_extra_secrets: set[str] = set()
+
+
+def password_of(url: str) -> str | None:
+    """The password of a libpq URL or conninfo string, found without parsing it with libpq."""
+    m = _URL_USERINFO.search(url + " ")
+    if m and m.group("secret"):
+        return m.group("secret")
+    m = _CONNINFO_PASSWORD.search(url)
+    if m:
+        return m.group("secret").strip("'")
+    return None
+
+
+def register_url(url: str | None) -> None:
+    """Remember the password of a URL this process was handed (e.g. restore's --target-url)."""
+    if url and (secret := password_of(url)):
+        _extra_secrets.add(secret)
+
+
+def _secrets() -> list[str]:
+    found = set(_extra_secrets)
+    for name in URL_ENVS:
+        if (url := os.environ.get(name)) and (secret := password_of(url)):
+            found.add(secret)
+    variants = set()
+    for secret in found:
+        variants |= {secret, unquote(secret), secret.strip("'")}
+    # Longest first, so a secret containing another is replaced whole.
+    return sorted((s for s in variants if len(s) >= _MIN_SECRET), key=len, reverse=True)
+
+
+def redact(text) -> str:
+    """`text` with every password of a URL or conninfo, and every known secret, masked."""
+    text = str(text)
+    text = _URL_USERINFO.sub(lambda m: f"{m.group('head')}:{MASK}@", text)
+    text = _CONNINFO_PASSWORD.sub(lambda m: f"{m.group('head')}{MASK}", text)
+    for secret in _secrets():
+        text = text.replace(secret, MASK)
+    return text
+
+
+def _redacting_factory(previous):
+    def factory(*args, **kwargs):
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a bad format string: let the handler report it
+            return record
+        record.msg, record.args = redact(message), None
+        if record.exc_info and not record.exc_text:
+            # Formatted once here, so handlers print the redacted text instead of their own.
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        return record
+
+    factory.drawpipe_redacting = True
+    return factory
+
+
+def install_log_redaction() -> None:
+    """Redact every log record of this process, whatever handlers are configured later."""
+    current = logging.getLogRecordFactory()
+    if not getattr(current, "drawpipe_redacting", False):
+        logging.setLogRecordFactory(_redacting_factory(current))
