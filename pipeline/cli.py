@@ -1,7 +1,8 @@
 """`python -m pipeline <step> ...`: the one command every run mode executes.
 
 Each step lives in pipeline/commands/<step>.py with `configure(parser)` and `run(args) -> dict`.
-stdout carries exactly one JSON object (the step's result); logs go to stderr.
+stdout carries exactly one JSON object (the step's result), or text for people when a read-only
+view (show, ticket) is asked for it; logs go to stderr.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ COMMANDS = {
     "backtest": "walk-forward predictions for every draw in a date range",
     "evaluate": "score predictions whose draw is known into gold",
     "report": "write a self-contained HTML report",
+    "show": "the answer on one screen: freshness, next-draw picks, the verdict (read-only)",
+    "ticket": "how one ticket would have done over every draw of its era(s) (read-only)",
     "check": "run one data-quality gate on demand",
     "certify": "confirm a layer's gate passed for its latest publish (the DAG's check tasks)",
     "run": "every step in order, gates included (what the DAG does)",
@@ -90,5 +93,6 @@ def main(argv: list[str] | None = None) -> int:
             raise  # a bug: its traceback is worth more than a line
         print(f"error: {handled[0]}", file=sys.stderr)
         return handled[1]
-    print(json.dumps(result, default=str, sort_keys=True))
+    # A read-only view (show, ticket) may return text for people instead of the JSON object.
+    print(result if isinstance(result, str) else json.dumps(result, default=str, sort_keys=True))
     return 0
