@@ -32,13 +32,15 @@ def uniform_sums(n_numbers: int, drawn: int) -> tuple[float, float]:
 
 
 def calibration_metrics(game: Game, scores: pd.DataFrame, model: str, era_name: str,
-                        start) -> dict:
+                        start, draws: set | None = None) -> dict:
     """Calibration columns for one model, era and window (empty when the model has no scores)."""
     from scipy.stats import ttest_1samp
 
     d = scores[(scores["model_name"] == model) & (scores["era"] == era_name)]
     if start is not None:
         d = d[d["target_draw_date"] >= start]
+    if draws is not None:  # only the draws one configuration predicted
+        d = d[d["target_draw_date"].isin(draws)]
     if d.empty:
         return {}
     era = game.era_named(era_name)

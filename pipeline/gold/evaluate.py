@@ -18,7 +18,7 @@ from pipeline.gold.frequency import number_frequencies
 from pipeline.gold.performance import performance_rows
 from pipeline.gold.reference import baseline_rows, prize_tier_rows
 from pipeline.gold.scoring import score_rows
-from pipeline.gold.tables import PERFORMANCE_COLUMNS, copy_rows
+from pipeline.gold.tables import PERFORMANCE_COLUMNS, SUMMARY_COLUMNS, copy_rows
 from pipeline.ops.faults import fault_point
 from pipeline.quality.gate import run_gate
 
@@ -34,9 +34,14 @@ def _stage(conn, game, staging_id: uuid.UUID) -> tuple[int, int, list[tuple]]:
         copy_rows(conn, "staging.prediction_results", (r + (staging_id,) for r in results))
         draws = run_sql(conn, "gold/draws_of_game.sql", params).fetchall()
         calibration = run_sql(conn, "gold/calibration_by_draw.sql", params).fetchall()
-        perf = performance_rows(game, results, [d[0] for d in draws], calibration)
+        configs = {str(run): (cid, text) for run, cid, text in
+                   run_sql(conn, "gold/model_configs.sql", params).fetchall()}
+        perf, verdict = performance_rows(game, results, [d[0] for d in draws], calibration,
+                                         configs)
         copy_rows(conn, "staging.model_performance",
                   (tuple(r.get(c) for c in PERFORMANCE_COLUMNS) + (staging_id,) for r in perf))
+        copy_rows(conn, "staging.verdict_summary",
+                  [tuple(verdict[c] for c in SUMMARY_COLUMNS) + (staging_id,)])
     return len(results), len(perf), draws
 
 
@@ -55,6 +60,7 @@ def _publish(conn, game, staging_id: uuid.UUID, draws: list[tuple]) -> dict:
         run_sql(conn, "gold/delete_model_performance.sql", params)
         fault_point("gold.evaluate.publish.performance_deleted")
         run_sql(conn, "gold/insert_model_performance.sql", params)
+        run_sql(conn, "gold/publish_verdict_summary.sql", params)
         fault_point("gold.evaluate.publish.performance_inserted")
         run_sql(conn, "gold/delete_reference_rows.sql", params)
         fault_point("gold.evaluate.publish.reference_deleted")

@@ -12,7 +12,7 @@ import pandas as pd
 
 from pipeline.games import Game
 from pipeline.gold.calibration import calibration_frame, calibration_metrics
-from pipeline.gold.intervals import cluster_ratio, holm, wilson
+from pipeline.gold.intervals import cluster_ratio, wilson
 from pipeline.gold.null_distributions import (
     special_draw_pmf,
     sum_pmf,
@@ -21,23 +21,31 @@ from pipeline.gold.null_distributions import (
 )
 from pipeline.gold.prizes import baseline
 from pipeline.gold.scoring import RESULT_COLUMNS
+from pipeline.gold.verdicts import adjust_family, assign_verdicts, split_tests, summary
 from pipeline.gold.windows import window_bounds
 
 WHITE_METHOD = "exact: convolution over draws of the per-draw null pmf of white matches"
 
 
-def per_draw(results: list[tuple], game: Game) -> pd.DataFrame:
-    """One row per (model_name, era, target_draw_date) with totals and exact null pmfs."""
+def per_draw(results: list[tuple], game: Game, configs: dict) -> pd.DataFrame:
+    """One row per (model_name, config_id, era, target_draw_date) with totals and exact null
+    pmfs. `configs` maps each model_run_id to its config_id (sql/gold/model_configs.sql); a
+    model has one prediction set per draw, so its tickets of one draw share one configuration.
+    """
     df = pd.DataFrame(results, columns=list(RESULT_COLUMNS))
+    df["config_id"] = df["model_run_id"].astype(str).map(configs)
+    if df["config_id"].isna().any():
+        raise ValueError("a prediction's model run is missing from silver.model_runs")
     rows = []
-    for (model, era_name, day), g in df.groupby(["model_name", "era", "target_draw_date"],
-                                                 sort=True):
+    for (model, config, era_name, day), g in df.groupby(
+            ["model_name", "config_id", "era", "target_draw_date"], sort=True):
         era = game.era_named(era_name)
         picks = list(g[["white_1", "white_2", "white_3", "white_4", "white_5"]]
                      .itertuples(index=False, name=None))
         tiers = g["prize_tier"]
         rows.append({
-            "model_name": model, "era": era_name, "target_draw_date": day, "k": len(g),
+            "model_name": model, "config_id": config, "era": era_name,
+            "target_draw_date": day, "k": len(g),
             "white": int(g["white_matches"].sum()), "special": int(g["special_match"].sum()),
             "prize_hits": int((tiers.notna() & (tiers != "none")).sum()),
             # eq(True), not fillna(False): a null (unscored) is no hit, and object-dtype fillna
@@ -108,36 +116,45 @@ def _metrics(game: Game, era_name: str, d: pd.DataFrame) -> dict:
     return row
 
 
-def _adjust(rows: list[dict]) -> None:
-    """Holm over the models of each (era, window_name), separately per tested metric."""
-    families: dict[tuple, list[dict]] = {}
+def _count_models(rows: list[dict]) -> None:
+    families: dict[tuple, int] = {}
     for r in rows:
-        families.setdefault((r["era"], r["window_name"]), []).append(r)
-    for family in families.values():
-        for raw, adjusted in (("p_value", "p_value_adjusted"),
-                              ("p_value_special", "p_value_special_adjusted"),
-                              ("p_value_any_prize", "p_value_any_prize_adjusted")):
-            for r, p in zip(family, holm([r.get(raw) for r in family]), strict=True):
-                r[adjusted] = p
-        for r in family:
-            r["n_models_compared"] = len(family)
+        families[(r["era"], r["window_name"])] = families.get((r["era"], r["window_name"]), 0) + 1
+    for r in rows:
+        r["n_models_compared"] = families[(r["era"], r["window_name"])]
 
 
 def performance_rows(game: Game, results: list[tuple], draw_dates: list,
-                     calibration: list[tuple]) -> list[dict]:
-    """Every (model_name, era, window_name) row with at least one scored prediction."""
+                     calibration: list[tuple], configs: dict[str, tuple[str, str]]
+                     ) -> tuple[list[dict], dict]:
+    """Every (model_name, config_id, era, window_name) row with at least one scored prediction,
+    with the verdict protocol applied (pipeline/gold/verdicts.py), and the game's summary row.
+
+    `configs` maps model_run_id to (config_id, config JSON text).
+    """
     if not results:
-        return []
-    draws = per_draw(results, game)
+        return [], summary(game.id, [], None)
+    draws = per_draw(results, game, {run: c[0] for run, c in configs.items()})
+    config_text = {c[0]: c[1] for c in configs.values()}
     scores = calibration_frame(calibration)
     rows = []
     for window, (start, end) in window_bounds(draw_dates).items():
         in_window = draws if start is None else draws[draws["target_draw_date"] >= start]
-        for (model, era_name), d in in_window.groupby(["model_name", "era"], sort=True):
-            row = {"model_name": model, "game": game.id, "era": era_name,
-                   "window_name": window, "window_start": start, "window_end": end}
+        for (model, config, era_name), d in in_window.groupby(
+                ["model_name", "config_id", "era"], sort=True):
+            row = {"model_name": model, "config_id": config, "config": config_text[config],
+                   "game": game.id, "era": era_name, "window_name": window,
+                   "window_start": start, "window_end": end,
+                   "first_target_draw": d["target_draw_date"].min(),
+                   "last_target_draw": d["target_draw_date"].max()}
             row.update(_metrics(game, era_name, d))
-            row.update(calibration_metrics(game, scores, model, era_name, start))
+            # calibration scores carry no run id: a model's scores of a draw are those of the
+            # configuration that predicted it, so the draws of this group select them
+            row.update(calibration_metrics(game, scores, model, era_name, start,
+                                           set(d["target_draw_date"])))
             rows.append(row)
-    _adjust(rows)
-    return rows
+    _count_models(rows)
+    adjust_family(rows)
+    split_tests(draws, rows)
+    control = assign_verdicts(rows)
+    return rows, summary(game.id, rows, control)

@@ -20,11 +20,17 @@ PERFORMANCE_COLUMNS = (
     "p_value_any_prize_adjusted", "p_value_any_prize_method", "n_models_compared",
     "calibration_n_draws", "white_log_loss", "white_log_loss_uniform", "white_brier",
     "white_brier_uniform", "special_log_loss", "special_log_loss_uniform", "special_brier",
-    "special_brier_uniform", "log_loss_p_value",
+    "special_brier_uniform", "log_loss_p_value", "config_id", "config", "first_target_draw",
+    "last_target_draw", "family_size", "log_loss_p_value_adjusted", "split_date",
+    "explore_n_draws", "explore_p_value", "selected", "confirm_n_draws", "confirm_p_value",
+    "confirm_p_value_adjusted", "confirm_family_size", "verdict", "verdict_reason",
 )
+SUMMARY_COLUMNS = ("game", "sentence", "family_size", "confirm_family_size", "best_model",
+                   "best_p_value", "best_p_value_adjusted", "control_led", "n_beats_random")
 TABLES = {
     "staging.prediction_results": RESULT_COLUMNS + ("staging_id",),
     "staging.model_performance": PERFORMANCE_COLUMNS + ("staging_id",),
+    "staging.verdict_summary": SUMMARY_COLUMNS + ("staging_id",),
     "gold.era_baselines": (
         "game", "era", "era_end", "white_max", "special_max", "ticket_price_usd",
         "expected_white_matches", "expected_special_hit_rate", "any_prize_probability",

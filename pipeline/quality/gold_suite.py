@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from pipeline.db import run_sql
 from pipeline.games import Game, get_game
+from pipeline.gold import verdicts
 from pipeline.gold.prizes import baseline, classify
 from pipeline.quality import era_rules, gx_runner, partitions
 from pipeline.quality.results import CheckResult
@@ -124,9 +125,18 @@ def tier_consistent(conn, params, game) -> CheckResult:
                        unexpected_count=sum(b["rows"] for b in bad), unexpected_sample=bad[:5])
 
 
+def _verdict_allowed(model: str, window: str, verdict: str | None) -> bool:
+    """A verdict on every all-time row and no other; the negative control never leads."""
+    if window != "all_time":
+        return verdict is None
+    if model == verdicts.CONTROL:
+        return verdict in ("inconclusive", "no evidence")
+    return verdict in verdicts.VERDICTS
+
+
 def performance_sane(conn, params, game) -> CheckResult:
     bad = []
-    for model, era, window, ew, es, ea, p, p_adj, n, draws in run_sql(
+    for model, era, window, ew, es, ea, p, p_adj, n, draws, family, verdict in run_sql(
             conn, "quality/gold_performance_rows.sql", params).fetchall():
         b = baseline(game.era_named(era))
         want_any = None if b.any_prize_probability is None else float(b.any_prize_probability)
@@ -134,10 +144,12 @@ def performance_sane(conn, params, game) -> CheckResult:
               and abs(es - float(b.expected_special_hit_rate)) < TOLERANCE
               and (ea is None) == (want_any is None)
               and (ea is None or abs(ea - want_any) < TOLERANCE)
-              and 0 <= p <= p_adj <= 1 and n >= draws > 0)
+              and 0 <= p <= p_adj <= 1 and n >= draws > 0 and (family or 0) >= 1
+              and _verdict_allowed(model, window, verdict))
         if not ok:
             bad.append({"model_name": model, "era": era, "window_name": window,
-                        "expected_white_matches": ew, "p_value": p, "p_value_adjusted": p_adj})
+                        "expected_white_matches": ew, "p_value": p, "p_value_adjusted": p_adj,
+                        "family_size": family, "verdict": verdict})
     return CheckResult("gold_performance_baselines_exact_and_p_values_valid", not bad,
                        observed_value={"bad_rows": len(bad)}, unexpected_count=len(bad),
                        unexpected_sample=bad[:5])

@@ -51,7 +51,7 @@ def predict(game_id: str, day: dt.date, config: dict, models: str | None = None,
     tl = with_target(history, day)
     feats = features.build(tl, config["features"]["windows"])
     target = np.array([len(tl) - 1])
-    plan = walkforward.Plan(target, target)  # predict always fits on everything before it
+    plan = walkforward.cadence_plan(target, config["retrain_every"])  # the backtest's fit points
     out = walkforward.predict(tl, feats, plan, names, config, code_version())
     compute = time.perf_counter() - started
     result = store(game_id, out, f"target:{day}", names, skip_checks=skip_checks)

@@ -30,11 +30,22 @@ class Plan:
     fit_points: np.ndarray  # per target, the row a trainable model was fitted at (<= target)
 
 
-def cadence_plan(targets: np.ndarray, every: int) -> Plan:
-    """Refit at rows that are multiples of `every`, and at the first target (it needs a fit)."""
+def fit_points(targets: np.ndarray, every: int) -> np.ndarray:
+    """The row a trainable model predicting each target is fitted at: the latest multiple of
+    `every` at or before it (the target itself while the history is shorter than `every`).
+
+    A function of the target's row alone, so the nightly `predict` of a draw and a backtest
+    covering it fit the same model on the same rows and play the same ticket: the backtest
+    evaluates exactly what is deployed.
+    """
     targets = np.asarray(targets)
-    fit = np.maximum((targets // every) * every, targets[0])
-    return Plan(targets, fit)
+    floor = (targets // every) * every
+    return np.where(floor >= 1, floor, targets)
+
+
+def cadence_plan(targets: np.ndarray, every: int) -> Plan:
+    targets = np.asarray(targets)
+    return Plan(targets, fit_points(targets, every))
 
 
 SCORE_COLUMNS = ("model_name", "game", "target_draw_date", "ball_type", "first_number", "scores")
@@ -93,7 +104,7 @@ def _weights(name, config, tl, feats, plan, code_version):
         models = {ball: cls(params, seed) for ball in BALLS}
         for ball in BALLS:
             weights[ball] = models[ball].score(feats[ball], targets)
-        recorded = {**models["white"].params, "seed": seed}
+        recorded = {**models["white"].params, "seed": seed, "tickets": config["tickets"]}
         for i, t in enumerate(targets):  # score-only: one run per target, its history as window
             run_ids[i] = str(uuid.uuid4())
             runs.append(_run_row(run_ids[i], name, cls, recorded, tl, 0, t, code_version, {}))
@@ -108,7 +119,7 @@ def _weights(name, config, tl, feats, plan, code_version):
             weights[ball][chosen] = models[ball].score(feats[ball], targets[chosen])
         run_id = str(uuid.uuid4())
         run_ids[chosen] = run_id
-        recorded = {**models["white"].params, "seed": seed,
+        recorded = {**models["white"].params, "seed": seed, "tickets": config["tickets"],
                     "retrain_every": config["retrain_every"]}
         runs.append(_run_row(run_id, name, cls, recorded, tl, first, r, code_version, metrics))
     return weights, run_ids, runs

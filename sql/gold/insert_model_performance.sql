@@ -13,6 +13,10 @@ select model_name, game, era, window_name, window_start, window_end, n_draws, n_
        p_value_special_adjusted, p_value_any_prize, p_value_any_prize_adjusted,
        p_value_any_prize_method, n_models_compared, calibration_n_draws, white_log_loss,
        white_log_loss_uniform, white_brier, white_brier_uniform, special_log_loss,
-       special_log_loss_uniform, special_brier, special_brier_uniform, log_loss_p_value
+       special_log_loss_uniform, special_brier, special_brier_uniform, log_loss_p_value,
+       config_id, config, first_target_draw, last_target_draw, family_size,
+       log_loss_p_value_adjusted, split_date, explore_n_draws, explore_p_value, selected,
+       confirm_n_draws, confirm_p_value, confirm_p_value_adjusted, confirm_family_size, verdict,
+       verdict_reason
 from staging.model_performance
 where staging_id = %(staging_id)s

@@ -2,12 +2,15 @@
 -- grain is in its comment. They read gold tables (and silver.predictions for pending tickets)
 -- with the owner's rights, so gold_reader needs only gold.
 
--- gold.leaderboard: grain one row per (game, era, model_name), all-time window, sorted by
--- evidence: strongest adjusted evidence of beating random first (p_value_adjusted, then
--- p_value), then most predictions. verdict only says "better than random" when the one-sided
--- exact p-value for white matches, Holm-adjusted over the models of that game and era, is
--- below 0.05; special-ball and prize figures are shown, not used for the verdict.
-create or replace view gold.leaderboard as
+-- gold.leaderboard: grain one row per (game, era, model_name, config_id), all-time window,
+-- sorted by evidence. verdict (docs/gold.md, "The verdict protocol") is one of 'beats random'
+-- (confirmed on later draws than those that chose it), 'unconfirmed lead' (exploratory p below
+-- 0.05 after adjustment over every test gold stores for the game, family_size of them, not
+-- confirmed), 'inconclusive' (the random control itself reached the lead threshold) or
+-- 'no evidence'; verdict_reason says why in words. The view drops (and re-creates) itself so
+-- that new columns can stand beside the old ones.
+drop view if exists gold.leaderboard;
+create view gold.leaderboard as
 select m.game, m.era, m.model_name, m.n_draws, m.n_predictions,
        m.mean_white_matches, m.expected_white_matches,
        m.mean_white_matches / nullif(m.expected_white_matches, 0) as white_lift,
@@ -18,16 +21,19 @@ select m.game, m.era, m.model_name, m.n_draws, m.n_predictions,
        m.p_value, m.p_value_adjusted, m.n_models_compared,
        m.p_value_special_adjusted, m.p_value_any_prize_adjusted,
        m.white_log_loss, m.white_log_loss_uniform,
-       case when m.p_value_adjusted < 0.05 then 'better than random (Holm-adjusted p < 0.05)'
-            else 'no evidence of beating random' end as verdict,
+       m.verdict,
        rank() over (partition by m.game, m.era
-                    order by m.p_value_adjusted, m.p_value, m.n_predictions desc) as evidence_rank
+                    order by m.p_value_adjusted, m.p_value, m.n_predictions desc) as evidence_rank,
+       m.family_size, m.verdict_reason, m.config_id, m.config,
+       m.first_target_draw, m.last_target_draw,
+       m.split_date, m.explore_n_draws, m.explore_p_value, m.selected,
+       m.confirm_n_draws, m.confirm_p_value, m.confirm_p_value_adjusted, m.confirm_family_size
 from gold.model_performance m
 where m.window_name = 'all_time'
 order by m.game, m.era desc, m.p_value_adjusted, m.p_value, m.n_predictions desc,
-         m.model_name;
+         m.model_name, m.config_id;
 comment on view gold.leaderboard is
-    'One row per (game, era, model_name), all-time window, sorted by evidence.';
+    'One row per (game, era, model_name, config_id), all-time window, sorted by evidence.';
 
 -- gold.latest_predictions: grain one row per (game, model_name, ticket) for each model's most
 -- recent target draw; result columns are null while that draw is pending.
