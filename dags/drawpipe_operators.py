@@ -17,8 +17,12 @@ from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
 NO_RETRY_EXIT_CODES = (2, 3)
 
 
-def settle(result):
-    """A certification that found the layer unchanged skips its task: no Asset event."""
+def settle(result, task=None, context=None):
+    """A certification that found the layer unchanged skips its task: no Asset event.
+
+    A certified layer's Asset event gets an extra describing what was published (see
+    pipeline/orchestration/outlets.py).
+    """
     if isinstance(result, str):  # DockerOperator returns the container's last log line
         try:
             result = json.loads(result)
@@ -26,7 +30,22 @@ def settle(result):
             return result
     if isinstance(result, dict) and result.get("certified") is False:
         raise AirflowSkipException(result.get("reason", "layer not certified"))
+    if isinstance(result, dict) and result.get("certified") is True and task is not None:
+        describe_outlets(task, context, result)
     return result
+
+
+def describe_outlets(task, context, certification: dict) -> None:
+    """Set the extra of each Asset event this check task emits, via Airflow's outlet events."""
+    from pipeline.orchestration.outlets import asset_extra
+    from pipeline.orchestration.steps import SEQUENCE, STEPS
+
+    ids = [s.task_id for s in SEQUENCE]
+    published_by = ids[ids.index(task.task_id) - 1]
+    extra = asset_extra(STEPS[task.task_id].layer,
+                        context["ti"].xcom_pull(task_ids=published_by), certification)
+    for outlet in task.outlets:
+        context["outlet_events"][outlet].extra = extra
 
 
 STARTED_KEY = "step_started_at"
@@ -69,9 +88,24 @@ def step_call(task_id: str, game_id: str, context):
         raise AirflowFailException(str(exc)) from None
     if call.argv is None:
         raise AirflowSkipException(call.skip_reason)
+    if task_id == "ingest":
+        unreachable_source(call.argv, game)
     if not certifies:
         context["ti"].xcom_push(key=STARTED_KEY, value=dt.datetime.now(dt.UTC).isoformat())
     return call
+
+
+def unreachable_source(argv, game) -> None:
+    """Fail an ingest at once, without retries, when its URL's host cannot be resolved."""
+    from pipeline.orchestration.preflight import source_host_problem
+    from pipeline.paths import PROJECT_ROOT
+
+    source = argv[argv.index("--source") + 1] if "--source" in argv else game.source_url
+    shipped = sorted((PROJECT_ROOT / "data" / game.id).glob("ny_open_data_export_*.csv"))
+    problem = source_host_problem(source, local_example=(
+        str(shipped[-1].relative_to(PROJECT_ROOT)) if shipped else None))
+    if problem:
+        raise AirflowFailException(problem)
 
 
 def warehouse_url() -> str | None:
@@ -108,7 +142,7 @@ class LocalStepOperator(BaseOperator):
             if exc.returncode in NO_RETRY_EXIT_CODES:
                 raise AirflowFailException(str(exc)) from None
             raise
-        return settle(result)
+        return settle(result, self, context)
 
 
 def docker_step_operator():
@@ -137,6 +171,6 @@ def docker_step_operator():
                 if code and int(code.group(1)) in NO_RETRY_EXIT_CODES:
                     raise AirflowFailException(str(exc)) from None
                 raise
-            return settle(result)
+            return settle(result, self, context)
 
     return DockerStepOperator

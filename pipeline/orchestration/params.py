@@ -41,34 +41,46 @@ _PATTERN_HELP = {
 
 
 def param_specs(game: Game) -> dict[str, dict]:
-    """name -> {"default": ..., "schema": JSON Schema keywords, "description": ...}."""
+    """name -> {"title": ..., "default": ..., "schema": JSON Schema keywords, "description": ...}.
+
+    The title and description are what the Airflow trigger form shows for each field.
+    """
     names = list(model_names())
     date_schema = {"type": ["null", "string"], "format": "date", "pattern": DATE_PATTERN}
     return {
         "source": {
+            "title": "Source (file path or URL)",
             "default": game.source_url,
             "schema": {"type": ["null", "string"], "minLength": 1, "maxLength": 1024,
                        "pattern": SOURCE_PATTERN},
-            "description": "Path or http(s) URL of a NY open-data export or normalized CSV "
-                           "(default: the game's official NY open-data URL).",
+            "description": "Path (on the worker) or http(s) URL of a NY open-data export or "
+                           "normalized CSV. The default is the game's live NY open-data URL: "
+                           "where its host cannot be resolved (no network) the ingest task "
+                           "fails at once, without retries; give a local export file instead.",
         },
-        "from_date": {"default": None, "schema": date_schema,
-                      "description": "Backfill: first target draw (YYYY-MM-DD), with to_date."},
-        "to_date": {"default": None, "schema": date_schema,
+        "from_date": {"title": "Backfill from (first target draw)", "default": None,
+                      "schema": date_schema,
+                      "description": "Backfill: first target draw (YYYY-MM-DD), with to_date. "
+                                     "Empty: a nightly run (predicts the next draw)."},
+        "to_date": {"title": "Backfill to (last target draw)", "default": None,
+                    "schema": date_schema,
                     "description": "Backfill: last target draw (YYYY-MM-DD), with from_date."},
         "models": {
+            "title": "Models",
             "default": None,
             "schema": {"type": ["null", "array"], "items": {"type": "string", "enum": names},
                        "uniqueItems": True, "minItems": 1, "maxItems": len(names)},
             "description": f"Models to run (default: all registered): {', '.join(names)}.",
         },
-        "retrain": {"default": False, "schema": {"type": "boolean"},
+        "retrain": {"title": "Refit before every draw (backfill)", "default": False,
+                    "schema": {"type": "boolean"},
                     "description": "Backfill: refit every model before every draw."},
-        "tickets": {"default": None,
+        "tickets": {"title": "Tickets per model and draw", "default": None,
                     "schema": {"type": ["null", "integer"], "minimum": 1, "maximum": MAX_TICKETS},
                     "description": f"Tickets per model and draw, 1-{MAX_TICKETS} "
                                    "(default: the silver config)."},
-        "dry_run": {"default": False, "schema": {"type": "boolean"},
+        "dry_run": {"title": "Dry run (publish nothing)", "default": False,
+                    "schema": {"type": "boolean"},
                     "description": "Stage and check, publish nothing."},
     }
 

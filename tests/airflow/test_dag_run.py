@@ -34,12 +34,27 @@ def _task_states(run_id: str) -> dict[str, str]:
                 for ti in tis}
 
 
-def _run(dagbag, conf: dict, logical=LOGICAL):
+def _asset_events(run_id: str) -> dict[str, dict]:
+    """The Asset events a run emitted: task_id -> {"uri": ..., "extra": ...}."""
+    from airflow.models.asset import AssetEvent, AssetModel
+    from airflow.utils.session import create_session
+
+    with create_session() as session:
+        rows = (session.query(AssetEvent.source_task_id, AssetModel.uri, AssetEvent.extra)
+                .join(AssetModel, AssetModel.id == AssetEvent.asset_id)
+                .filter(AssetEvent.source_dag_id == DAG_ID, AssetEvent.source_run_id == run_id)
+                .all())
+    return {task: {"uri": uri, "extra": extra} for task, uri, extra in rows}
+
+
+def _run(dagbag, conf: dict, logical=LOGICAL, *, with_run_id=False):
     started = time.perf_counter()
     dag_run = dagbag.get_dag(DAG_ID).test(logical_date=logical, run_conf=conf)
     took = time.perf_counter() - started
     states = _task_states(dag_run.run_id)
     print(f"\ndag.test({conf}) -> {dag_run.state} in {took:.1f}s: {states}")
+    if with_run_id:
+        return str(dag_run.state), states, dag_run.run_id
     return str(dag_run.state), states
 
 
@@ -57,8 +72,8 @@ def warehouse(database_url, airflow_home):
 
 @pytest.fixture(scope="module")
 def first_run(dagbag, warehouse):
-    state, states = _run(dagbag, {"source": str(NY_EXPORT)})
-    return {"state": state, "tasks": states,
+    state, states, run_id = _run(dagbag, {"source": str(NY_EXPORT)}, with_run_id=True)
+    return {"state": state, "tasks": states, "run_id": run_id,
             "full": snapshot(warehouse, content_only=False),
             "content": snapshot(warehouse, content_only=True)}
 
@@ -78,6 +93,43 @@ def test_nightly_run_succeeds_and_predicts_the_next_draw(first_run, warehouse):
     assert draws == sum(1 for _ in NY_EXPORT.open()) - 1  # every data line of the export
     assert models >= 5
     assert dict(gates) == {"bronze": True, "features": True, "predictions": True, "gold": True}
+
+
+def test_asset_events_carry_what_each_layer_published(first_run, warehouse):
+    """Each certified layer's Asset event carries rows published and the batch/staging id,
+    checked against the warehouse itself."""
+    events = _asset_events(first_run["run_id"])
+    assert set(events) == set(CHECKS)
+    extras = {task: event["extra"] for task, event in events.items()}
+    for task, event in events.items():
+        layer = task.removeprefix("check_")
+        assert event["uri"] == f"drawpipe://warehouse/powerball/{layer}"
+        assert extras[task]["layer"] == layer and extras[task]["game"] == "powerball"
+        assert extras[task]["gate_expectations"] > 0
+    bronze, features = extras["check_bronze"], extras["check_features"]
+    predictions, gold = extras["check_predictions"], extras["check_gold"]
+    with psycopg.connect(warehouse) as conn:
+        def one(query, *args):
+            return conn.execute(query, args).fetchone()[0]
+
+        # The first run into an empty warehouse: every draw was inserted by one batch.
+        assert bronze["rows_published"] == bronze["inserted"] == one(
+            "select count(*) from bronze.draws where game = 'powerball' and batch_id = %s",
+            bronze["batch_id"]) == sum(1 for _ in NY_EXPORT.open()) - 1
+        assert bronze["gate_partition"] == f"batch:{bronze['batch_id']}"
+        assert features["rows_published"] == one(
+            "select count(*) from silver.number_features where game = 'powerball'")
+        assert predictions["target_draw_date"] == TARGET.isoformat()
+        assert predictions["rows_published"] == one(
+            "select count(*) from silver.predictions where game = 'powerball'"
+            " and target_draw_date = %s", TARGET) > 0
+        # The target draw is not known yet: gold scored nothing new.
+        assert gold["rows_published"] == one(
+            "select count(*) from gold.prediction_results where game = 'powerball'") == 0
+        for extra in extras.values():
+            assert one("select count(*) from ops.dq_results where gate_run_id = %s",
+                       extra["gate_run_id"]) == extra["gate_expectations"]
+    assert len({features["staging_id"], predictions["staging_id"], gold["staging_id"]}) == 3
 
 
 def test_warehouse_holds_what_the_cli_run_gives(first_run, warehouse, monkeypatch):
@@ -132,6 +184,23 @@ def test_bad_source_fails_at_the_bronze_gate_and_changes_nothing(dagbag, first_r
             "select message from ops.runs where step = 'ingest' and status = 'failed'"
             " order by started_at desc limit 1").fetchone()[0]
     assert "bronze gate failed" in message
+
+
+def test_unresolvable_source_host_fails_at_once_without_retries(dagbag, first_run, warehouse,
+                                                               monkeypatch):
+    """The default source is a live URL: offline, ingest fails in seconds, not after retries."""
+    for name in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY",
+                 "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    before = snapshot(warehouse, content_only=False)
+    started = time.perf_counter()
+    state, tasks = _run(dagbag, {"source": "https://data.invalid/api/views/x/rows.csv"},
+                        logical=LOGICAL + dt.timedelta(hours=3))
+    took = time.perf_counter() - started
+    assert state == "failed" and tasks["ingest"] == "failed"
+    assert {tasks[t] for t in tasks if t != "ingest"} == {"upstream_failed"}
+    assert took < 45  # a retry would wait at least its 1 minute delay first
+    assert changed(before, snapshot(warehouse, content_only=False)) == {}
 
 
 def test_dry_run_publishes_nothing(dagbag, first_run, warehouse):

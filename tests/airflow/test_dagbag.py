@@ -109,3 +109,49 @@ def test_docker_runner_builds_docker_operators(airflow_home, monkeypatch):
         assert type(task).__name__ == "DockerStepOperator"
         assert task.image == "drawpipe-airflow:test"
         assert task.retries >= 1 and task.execution_timeout is not None
+
+
+def test_params_have_titles_and_descriptions_in_the_serialized_dag(dagbag):
+    """What the trigger form shows: the serialized DAG (what the api-server reads) carries a
+    title and a description for every Param."""
+    from airflow.serialization.serialized_objects import DagSerialization
+
+    from pipeline.orchestration.params import param_specs
+
+    for gid, game in load_games().items():
+        dag = dagbag.get_dag(f"{gid}_medallion")
+        stored = json.loads(json.dumps(DagSerialization.to_dict(dag)))  # as the database holds it
+        params = DagSerialization.from_dict(stored).params
+        specs = param_specs(game)
+        assert set(params) == set(specs)
+        for name, spec in specs.items():
+            param = params.get_param(name)
+            assert param.schema["title"] == spec["title"] and spec["title"].strip(), name
+            assert param.description == spec["description"] and len(spec["description"]) > 20
+        titles = [s["title"] for s in specs.values()]
+        assert len(set(titles)) == len(titles)
+
+
+def test_dag_and_task_docs_are_operator_docs(dagbag):
+    from drawpipe_factory import __doc__ as factory_docstring
+
+    from pipeline.orchestration.params import param_specs
+
+    for gid, game in load_games().items():
+        dag = dagbag.get_dag(f"{gid}_medallion")
+        doc = dag.doc_md
+        assert doc != factory_docstring and "{{" not in doc and "<!--" not in doc
+        assert doc.startswith(f"# {game.display_name}")
+        for section in ("## Trigger a run", "## Params", "## When a task fails"):
+            assert section in doc
+        for name, spec in param_specs(game).items():  # every Param is explained by its title
+            assert f"| {spec['title']} | `{name}` |" in doc
+        assert nightly_cron(game) in doc and f"airflow dags trigger {gid}_medallion" in doc
+        for step in SEQUENCE:
+            task_doc = dag.get_task(step.task_id).doc_md
+            assert task_doc.startswith(f"**{step.task_id}**:"), step.task_id
+            command = f"certify {step.layer}" if step.layer else step.command
+            assert f"python -m pipeline {command}" in task_doc, step.task_id
+            assert "{{" not in task_doc and "<!--" not in task_doc
+    shipped = "data/powerball/ny_open_data_export_2010_2025.csv"
+    assert f'"source": "{shipped}"' in dagbag.get_dag("powerball_medallion").doc_md
