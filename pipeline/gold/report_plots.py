@@ -84,3 +84,38 @@ def number_frequency(era_name: str, ball: str, freq: pd.DataFrame) -> str:
            xlabel=f"number (1-{n_numbers})", ylabel="observed - expected")
     ax.legend(fontsize=8)
     return _png(fig)
+
+
+def current_gaps(era_name: str, ball: str, rows: list[dict]) -> str:
+    """Draws since each number was last seen, against the expected gap (the same for all)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+    numbers = [r["number"] for r in rows]
+    ax.bar(numbers, [r["current_gap"] for r in rows], color="tab:orange")
+    expected = rows[0]["expected_gap"]
+    ax.axhline(expected, color="black", lw=1, ls="--",
+               label=f"expected gap under random draws: {expected:.1f} draws")
+    ax.set(title=f"{ball} balls, era from {era_name}: draws since last seen ('overdue')",
+           xlabel="number", ylabel="draws since last seen")
+    ax.legend(fontsize=8)
+    return _png(fig)
+
+
+def sum_distribution(era_name: str, summary: dict) -> str:
+    """Histogram of the five whites' sum against its exact distribution under random draws."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(9, 3.2))
+    bins = summary["bins"]
+    left = [b["from"] for b in bins]
+    widths = [b["to"] - b["from"] + 1 for b in bins]
+    ax.bar(left, [b["count"] for b in bins], width=widths, align="edge", color="tab:blue",
+           alpha=0.7, label="observed draws")
+    ax.step(left + [bins[-1]["to"] + 1], [b["expected_count"] for b in bins]
+            + [bins[-1]["expected_count"]], where="post", color="black",
+            label="exact expectation (random draws)")
+    ax.set(title=f"Sum of the five white balls, era from {era_name}: {summary['draws']} draws",
+           xlabel="sum of the whites", ylabel="draws")
+    ax.legend(fontsize=8)
+    return _png(fig)

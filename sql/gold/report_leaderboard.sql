@@ -1,7 +1,7 @@
--- Report: the leaderboard of one game (grain: era and model, all-time window).
-select era, model_name, n_draws, n_predictions, mean_white_matches, expected_white_matches,
-       mean_white_matches_ci_low, mean_white_matches_ci_high, special_hit_rate,
-       expected_special_hit_rate, any_prize_rate, expected_any_prize_rate, return_per_play,
-       expected_return_per_play, p_value, p_value_adjusted, verdict
+-- Report: every column of one game's leaderboard, newest era first, best evidence first
+-- (grain: one (era, model_name, config_id), all-time window). The report shows a short table
+-- and folds these full columns below it.
+select *
 from gold.leaderboard
 where game = %(game)s
+order by era desc, evidence_rank, model_name, config_id
