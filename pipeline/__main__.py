@@ -26,6 +26,21 @@ def _exit_without_teardown() -> None:
 
 atexit.register(_exit_without_teardown)
 
+
+def _redacted_excepthook(kind, value, tb) -> None:
+    """An uncaught exception is a bug and keeps its traceback, with every password masked."""
+    import traceback
+
+    from pipeline.redact import redact
+
+    if issubclass(kind, KeyboardInterrupt):
+        sys.stderr.write("error: interrupted\n")
+        return
+    sys.stderr.write(redact("".join(traceback.format_exception(kind, value, tb))))
+
+
+sys.excepthook = _redacted_excepthook
+
 from pipeline.cli import main  # noqa: E402 - after the handler, so it runs after all others
 
 try:
@@ -33,5 +48,8 @@ try:
 except SystemExit as exc:  # argparse's exit: 2 with its message already printed
     code = exc.code
     _exit_code[0] = code if isinstance(code, int) else (0 if code is None else 1)
+    raise
+except KeyboardInterrupt:
+    _exit_code[0] = 130  # the shell's code for SIGINT; the hook prints one line
     raise
 sys.exit(_exit_code[0])

@@ -109,3 +109,19 @@ def test_redact_masks_the_configured_password_wherever_libpq_quotes_it(monkeypat
     assert redact(f'invalid percent-encoded token: "{SECRET}"') == (
         'invalid percent-encoded token: "****"')
 
+
+
+@pytest.mark.parametrize(("action", "setup", "expected"), [
+    ("url", None, "error: cannot prepare the embedded PostgreSQL folder /proc/drawpipe/pgdata"),
+    ("stop", "postmaster.pid", "error: could not stop the embedded PostgreSQL in "),
+])
+def test_embedded_server_failures_are_one_line(monkeypatch, tmp_path, action, setup, expected):
+    """Without PIPELINE_DATABASE_URL: an unusable folder or a stale pid file is one line."""
+    folder = "/proc/drawpipe/pgdata" if setup is None else str(tmp_path)
+    if setup:
+        (tmp_path / setup).write_text("99999\n")
+    monkeypatch.delenv("PIPELINE_DATABASE_URL")
+    monkeypatch.setenv("PIPELINE_EMBEDDED_DIR", folder)
+    code, out, err = _call(["embedded", action])
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert (code, out) == (1, "") and len(lines) == 1 and lines[0].startswith(expected), err
