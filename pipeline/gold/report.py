@@ -49,7 +49,8 @@ STYLE = (
     "table.board td:last-child{white-space:normal}"
     "table.board td:last-child{font-size:12px;color:#555;max-width:360px}"
     "table.wide{font-size:12px}table.compact{font-size:12px}"
-    ".cols{columns:3 340px;column-gap:24px}"
+    "table.wide td{white-space:normal;overflow-wrap:anywhere;max-width:260px}"
+    ".cols{display:flex;flex-wrap:wrap;column-gap:24px;align-items:flex-start}"
     "details{margin:8px 0}summary{cursor:pointer;color:#3869b4}"
     "img{max-width:100%;height:auto}code{font-size:13px}")
 
@@ -120,8 +121,7 @@ def _explore_era(game, era_name, draws, freq, counter) -> str:
         parts.append(_img(plots.current_gaps(era_name, label, rows), f"{label} gaps {era_name}"))
         counter.append(1)
         parts.append(f"<details><summary>Every {html.escape(label)} number: count, last seen, "
-                     f"draws since, expected</summary><div class='cols'>"
-                     f"{sec.numbers_table(rows)}</div></details>")
+                     f"draws since, expected</summary>{sec.numbers_table(rows)}</details>")
     parts.append("<h4>Most frequent white pairs</h4>"
                  f"<p>Expected count of any one pair: "
                  f"{ex.pair_expected(era, len(draws)):.2f}. The last column is how many of all "

@@ -116,12 +116,16 @@ def picks_section(summary, game: Game) -> str:
     return "".join(parts)
 
 
-def numbers_table(rows: list[dict]) -> str:
+def numbers_table(rows: list[dict], chunks: int = 3) -> str:
+    """Per-number rows as `chunks` tables side by side (they wrap on a narrow window)."""
     body = [[fmt(r["number"]), fmt(r["count"]), f"{r['expected_count']:.1f}",
              esc(r["last_seen"] or "never"), fmt(r["current_gap"]), f"{r['expected_gap']:.1f}"]
             for r in rows]
-    return table(["number", "count", "expected", "last seen", "draws since",
-                  "expected gap"], body, numeric={0, 1, 2, 4, 5}, cls="t compact")
+    size = -(-len(body) // chunks)
+    tables = [table(["number", "count", "expected", "last seen", "draws since",
+                     "expected gap"], body[i:i + size], numeric={0, 1, 2, 4, 5},
+                    cls="t compact") for i in range(0, len(body), size)]
+    return "<div class='cols'>" + "".join(tables) + "</div>"
 
 
 def pairs_table(rows: list[dict]) -> str:
