@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from pipeline.games import Game
@@ -27,37 +28,49 @@ from pipeline.gold.windows import window_bounds
 WHITE_METHOD = "exact: convolution over draws of the per-draw null pmf of white matches"
 
 
+KEYS = ["model_name", "config_id", "era", "target_draw_date"]
+WHITES = ["white_1", "white_2", "white_3", "white_4", "white_5"]
+
+
 def per_draw(results: list[tuple], game: Game, configs: dict) -> pd.DataFrame:
     """One row per (model_name, config_id, era, target_draw_date) with totals and exact null
     pmfs. `configs` maps each model_run_id to its config_id (sql/gold/model_configs.sql); a
     model has one prediction set per draw, so its tickets of one draw share one configuration.
+
+    Totals are one grouped aggregation. A draw with one ticket has its era's hypergeometric
+    null whatever the numbers, so only draws with several tickets need their overlap's pmf.
     """
     df = pd.DataFrame(results, columns=list(RESULT_COLUMNS))
     df["config_id"] = df["model_run_id"].astype(str).map(configs)
     if df["config_id"].isna().any():
         raise ValueError("a prediction's model run is missing from silver.model_runs")
-    rows = []
-    for (model, config, era_name, day), g in df.groupby(
-            ["model_name", "config_id", "era", "target_draw_date"], sort=True):
+    df = df.sort_values([*KEYS, "ticket"], kind="stable", ignore_index=True)
+    tiers = df["prize_tier"]
+    df["_special"] = df["special_match"].astype(bool).astype(int)
+    df["_prize_hit"] = (tiers.notna() & (tiers != "none")).astype(int)
+    df["_jackpot"] = df["is_jackpot"].eq(True).astype(int)  # a null (unscored) is no hit
+    df["_prize"] = [0.0 if v is None else float(v) for v in df["prize_usd"]]
+    out = df.groupby(KEYS, sort=True).agg(
+        k=("ticket", "size"), white=("white_matches", "sum"), special=("_special", "sum"),
+        prize_hits=("_prize_hit", "sum"), jackpot_hits=("_jackpot", "sum"),
+        prize_sum=("_prize", "sum")).reset_index()
+    for column in ("k", "white", "special", "prize_hits", "jackpot_hits"):
+        out[column] = out[column].astype(int)
+    starts = np.concatenate([[0], np.cumsum(out["k"].to_numpy())[:-1]])
+    white_pmfs, special_pmfs = [], []
+    for era_name, start, k in zip(out["era"], starts, out["k"], strict=True):
         era = game.era_named(era_name)
-        picks = list(g[["white_1", "white_2", "white_3", "white_4", "white_5"]]
-                     .itertuples(index=False, name=None))
-        tiers = g["prize_tier"]
-        rows.append({
-            "model_name": model, "config_id": config, "era": era_name,
-            "target_draw_date": day, "k": len(g),
-            "white": int(g["white_matches"].sum()), "special": int(g["special_match"].sum()),
-            "prize_hits": int((tiers.notna() & (tiers != "none")).sum()),
-            # eq(True), not fillna(False): a null (unscored) is no hit, and object-dtype fillna
-            # warns once per group, flooding the task log
-            "jackpot_hits": int(g["is_jackpot"].eq(True).sum()),
-            "prize_sum": float(g["prize_usd"].fillna(0).sum()),
-            "white_pmf": white_draw_pmf(picks, era.white_max - era.white_min + 1,
-                                        era.white_count),
-            "special_pmf": special_draw_pmf(g["special_ball"].tolist(),
-                                            era.special_max - era.special_min + 1),
-        })
-    return pd.DataFrame(rows)
+        if k == 1:
+            picks, specials = [tuple(range(1, era.white_count + 1))], [1]
+        else:
+            tickets = df.iloc[start:start + k]
+            picks = list(tickets[WHITES].itertuples(index=False, name=None))
+            specials = tickets["special_ball"].tolist()
+        white_pmfs.append(white_draw_pmf(picks, era.white_max - era.white_min + 1,
+                                         era.white_count))
+        special_pmfs.append(special_draw_pmf(specials, era.special_max - era.special_min + 1))
+    out["white_pmf"], out["special_pmf"] = white_pmfs, special_pmfs
+    return out
 
 
 def _any_prize_test(d: pd.DataFrame, p: float) -> tuple[float | None, str | None]:
