@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from pipeline.errors import ConfigError
+from pipeline import games_schema as schema
+from pipeline.errors import ConfigError, GamesFileError
 
 DEFAULT_GAMES_FILE = Path(__file__).with_name("games.toml")
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+WEEKDAYS = schema.WEEKDAYS
 JACKPOT = "jackpot"
 
 
@@ -98,82 +101,97 @@ class Game:
         raise ConfigError(f"game {self.id!r} has no draw day in the two weeks after {after}")
 
 
-def _date(value, where: str) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
+MAX_FILE_BYTES = 1 << 20  # 1 MiB: hundreds of games; a bigger "games file" is a mistake
+
+
+def _fail(origin: str, problem: str) -> GamesFileError:
+    return GamesFileError(f"games file {origin}: {problem}")
+
+
+def _schema_error(origin: str, exc: schema.SchemaError) -> GamesFileError:
+    """'games.<id>.eras[2].special_max: ...' -> "game '<id>': eras[2].special_max: ..."."""
+    parts = exc.path.split(".", 2)
+    if parts[0] == "games" and len(parts) >= 2:
+        where = f"game {parts[1]!r}" + (f": {parts[2]}" if len(parts) == 3 else "")
+        return _fail(origin, f"{where}: {exc.problem}")
+    return _fail(origin, str(exc))
+
+
+def _build_game(game_id: str, raw: dict) -> Game:
+    """A Game from a table the schema accepted, after the checks between keys."""
     try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError as exc:
-        raise ConfigError(f"{where}: {value!r} is not an ISO date") from exc
+        ZoneInfo(raw["timezone"])
+    except Exception:  # noqa: BLE001 - ZoneInfo raises several types for a bad name
+        raise schema.SchemaError(f"games.{game_id}.timezone",
+                                 f"unknown time zone {schema.show(raw['timezone'])}") from None
+    for key in ("eras", "schedule"):
+        starts = [entry["from"] for entry in raw[key]]
+        if len(set(starts)) != len(starts):
+            raise schema.SchemaError(f"games.{game_id}.{key}", "two entries have the same 'from'")
+    for i, e in enumerate(raw["eras"]):
+        if e["special_max"] < e["special_min"]:
+            raise schema.SchemaError(
+                f"games.{game_id}.eras[{i + 1}].special_max",
+                f"{e['special_max']} is below special_min {e['special_min']}")
+    raw_eras = sorted(raw["eras"], key=lambda e: e["from"])
+    eras = tuple(
+        Era(start=e["from"], end=raw_eras[i + 1]["from"] if i + 1 < len(raw_eras) else None,
+            white_count=raw["white_count"], white_max=e["white_max"],
+            special_max=e["special_max"], multipliers=tuple(e["multipliers"]),
+            ticket_price_usd=e["ticket_price_usd"], prizes=dict(e["prizes"]),
+            white_min=e["white_min"], special_min=e["special_min"])
+        for i, e in enumerate(raw_eras))
+    schedules = tuple(sorted((Schedule(s["from"], frozenset(WEEKDAYS.index(n)
+                                                             for n in s["weekdays"]))
+                              for s in raw["schedule"]), key=lambda s: s.start))
+    return Game(id=game_id, display_name=raw["display_name"] or game_id,
+                special_name=raw["special_name"], timezone=raw["timezone"],
+                draw_time=raw["draw_time"], source_url=raw["source_url"], eras=eras,
+                schedules=schedules)
 
 
-def _int(table: dict, key: str, where: str, default=None) -> int:
-    value = table.get(key, default)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        raise ConfigError(f"{where}: {key} must be a non-negative integer, got {value!r}")
-    return value
-
-
-def _parse_game(game_id: str, raw: dict) -> Game:
-    where = f"game {game_id!r}"
-    if not game_id.replace("_", "").isalnum() or not game_id.islower():
-        raise ConfigError(f"{where}: ids are lower-case letters, digits and underscores")
-    white_count = _int(raw, "white_count", where, 5)
-    if white_count != 5:
-        raise ConfigError(f"{where}: only 5+1 games are supported (white_count = {white_count})")
-    raw_eras = sorted(raw.get("eras") or [], key=lambda e: _date(e.get("from"), where))
-    if not raw_eras:
-        raise ConfigError(f"{where}: needs at least one [[eras]] entry")
-    eras = []
-    for i, e in enumerate(raw_eras):
-        ewhere = f"{where} era {i + 1}"
-        start = _date(e.get("from"), ewhere)
-        end = _date(raw_eras[i + 1]["from"], ewhere) if i + 1 < len(raw_eras) else None
-        white_max, special_max = _int(e, "white_max", ewhere), _int(e, "special_max", ewhere)
-        if white_max < white_count:
-            raise ConfigError(f"{ewhere}: white_max {white_max} is below white_count")
-        prizes = dict(e.get("prizes") or {})
-        for tier, prize in prizes.items():
-            if prize != JACKPOT and not isinstance(prize, int | float):
-                raise ConfigError(f"{ewhere}: prize for {tier!r} must be a number or 'jackpot'")
-        eras.append(Era(
-            start=start, end=end, white_count=white_count, white_max=white_max,
-            special_max=special_max,
-            multipliers=tuple(int(m) for m in e.get("multipliers") or ()),
-            ticket_price_usd=e.get("ticket_price_usd"), prizes=prizes,
-        ))
-    schedules = []
-    for s in raw.get("schedule") or []:
-        names = s.get("weekdays") or []
-        unknown = [n for n in names if n not in WEEKDAYS]
-        if unknown or not names:
-            raise ConfigError(f"{where}: schedule weekdays must be among {WEEKDAYS}, got {names}")
-        schedules.append(Schedule(_date(s.get("from"), where),
-                                  frozenset(WEEKDAYS.index(n) for n in names)))
-    if not schedules:
-        raise ConfigError(f"{where}: needs at least one [[schedule]] entry")
-    return Game(
-        id=game_id, display_name=raw.get("display_name", game_id),
-        special_name=raw.get("special_name", "special_ball"),
-        timezone=raw.get("timezone", "UTC"), draw_time=raw.get("draw_time", "23:00"),
-        source_url=raw.get("source_url"), eras=tuple(eras),
-        schedules=tuple(sorted(schedules, key=lambda s: s.start)),
-    )
+def parse_games(data: bytes, origin: str = "<bytes>") -> dict[str, Game]:
+    """Every game of a games file's bytes, or one GamesFileError line naming game and key."""
+    if len(data) > MAX_FILE_BYTES:
+        raise _fail(origin, f"is larger than {MAX_FILE_BYTES} bytes")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _fail(origin, f"is not UTF-8 text (byte {exc.start})") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise _fail(origin, f"is not valid TOML: {' '.join(str(exc).split())}") from None
+    except RecursionError:
+        raise _fail(origin, "nests arrays or tables too deeply") from None
+    try:
+        games = schema.FILE.check(doc, "")["games"]
+        return {gid: _build_game(gid, raw) for gid, raw in games.items()}
+    except schema.SchemaError as exc:
+        raise _schema_error(origin, exc) from None
 
 
 @lru_cache(maxsize=8)
-def _load(path: str) -> dict[str, Game]:
+def _parse_file(path: str, mtime_ns: int, size: int) -> dict[str, Game]:
     try:
         with open(path, "rb") as fh:
-            doc = tomllib.load(fh)
-    except FileNotFoundError as exc:
-        raise ConfigError(f"games file not found: {path}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"games file {path} is not valid TOML: {exc}") from exc
-    games = doc.get("games")
-    if not isinstance(games, dict) or not games:
-        raise ConfigError(f"games file {path} defines no [games.<id>] table")
-    return {gid: _parse_game(gid, raw) for gid, raw in games.items()}
+            data = fh.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise _fail(path, f"cannot be read ({exc.strerror or exc})") from None
+    return parse_games(data, path)
+
+
+def _load(path: str) -> dict[str, Game]:
+    """The games of the file at `path`, parsed once per version of the file."""
+    try:
+        st = os.stat(path)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL byte in the path
+        if isinstance(exc, FileNotFoundError):
+            raise GamesFileError(f"games file not found: {path}") from None
+        raise _fail(path, f"cannot be read ({getattr(exc, 'strerror', None) or exc})") from None
+    if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
+        raise _fail(path, "is not a regular file")
+    return _parse_file(path, st.st_mtime_ns, st.st_size)
 
 
 def games_file() -> str:

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from pipeline.errors import ConfigError
-from pipeline.games import _load, get_game, load_games
+from pipeline.errors import ConfigError, GamesFileError
+from pipeline.games import DEFAULT_GAMES_FILE, _load, get_game, load_games
 
 D = dt.date
 
@@ -65,13 +65,81 @@ multipliers = []
 
 
 @pytest.mark.parametrize(("body", "message"), [
-    ("[games.x]\n", "needs at least one \\[\\[eras\\]\\]"),
+    ("[games.x]\n", "game 'x': schedule: is required"),
     ("not toml = = 1", "not valid TOML"),
-    ("[other]\n", "defines no"),
-    ("[games.x]\nwhite_count = 6\n", "only 5\\+1 games"),
+    ("[other]\n", "unknown key 'other'"),
+    ("[games.x]\nwhite_count = 6\n", "white_count: must be an integer 5 \\(only 5\\+1 games"),
 ])
 def test_malformed_games_file_names_the_problem(tmp_path, body, message):
     path = tmp_path / "g.toml"
     path.write_text(body)
     with pytest.raises(ConfigError, match=message):
         _load(str(path))
+
+
+SHIPPED = DEFAULT_GAMES_FILE.read_text()
+# (what the operator wrote, the games file as text, the one line that must come out)
+BAD_FILES = [
+    ("special_max = 0", SHIPPED.replace("special_max = 26", "special_max = 0"),
+     "game 'powerball': eras[9].special_max: must be an integer from 1 to 99, got 0"),
+    ("special_max < special_min",
+     SHIPPED.replace("special_max = 26", "special_max = 26\nspecial_min = 30"),
+     "game 'powerball': eras[9].special_max: 26 is below special_min 30"),
+    ("white_max = 10^8", SHIPPED.replace("white_max = 69", "white_max = 100000000"),
+     "game 'powerball': eras[9].white_max: must be an integer from 5 to 99, got 100000000"),
+    ("special_name = 123", SHIPPED.replace('special_name = "mega_ball"', "special_name = 123"),
+     "game 'mega_millions': special_name: must be a lower-case column name, got 123"),
+    ('eras = "x"', '[games.lucky]\neras = "x"\n',
+     "game 'lucky': eras: must be a list of 1 to 100 entries, got 'x'"),
+    ("multiplier as text", SHIPPED.replace("multipliers = [2, 3, 4]", 'multipliers = ["2"]'),
+     "game 'mega_millions': eras[3].multipliers[1]: must be an integer from 1 to 100, got '2'"),
+    ("a typo", SHIPPED.replace("white_max = 45", "white_mx = 45"),
+     "game 'powerball': eras[1]: unknown key 'white_mx'"),
+    ("bad time zone", SHIPPED.replace('"America/New_York"', '"Mars/Olympus"', 1),
+     "game 'powerball': timezone: unknown time zone 'Mars/Olympus'"),
+    ("weekday", SHIPPED.replace('["Wed", "Sat"]', '["Wed", "Caturday"]'),
+     "game 'powerball': schedule[1].weekdays[2]: must be one of Mon, Tue"),
+    ("deep nesting", "games = " + "[" * 3000 + "]" * 3000, "nests arrays or tables too deeply"),
+    ("binary", "\x00\x01 binary \udcff", "is not UTF-8 text (byte "),
+    ("empty", "", "games: is required"),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "expected"), BAD_FILES, ids=[b[0] for b in BAD_FILES])
+def test_a_bad_games_file_is_one_line_naming_game_and_key(tmp_path, case, text, expected):
+    path = tmp_path / "games.toml"
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    with pytest.raises(GamesFileError) as info:
+        _load(str(path))
+    message = str(info.value)
+    assert message.startswith(f"games file {path}: ") and expected in message
+    assert "\n" not in message
+
+
+def test_the_games_file_must_be_a_regular_file_of_sane_size(tmp_path):
+    with pytest.raises(GamesFileError, match="is not a regular file"):
+        _load(str(tmp_path))
+    big = tmp_path / "big.toml"
+    big.write_text("# " + "x" * (2 << 20))
+    with pytest.raises(GamesFileError, match="is larger than 1048576 bytes"):
+        _load(str(big))
+    with pytest.raises(GamesFileError, match="games file not found"):
+        _load(str(tmp_path / "missing.toml"))
+
+
+@pytest.mark.integration
+def test_a_bad_games_file_exits_2_before_any_step_touches_the_warehouse(
+        conn, tmp_path, monkeypatch, capsys):
+    from pipeline.cli import main
+
+    path = tmp_path / "games.toml"
+    path.write_text(SHIPPED.replace("white_max = 69", "white_max = 100000000"))
+    monkeypatch.setenv("PIPELINE_GAMES_FILE", str(path))
+    for argv in (["ingest", "--game", "powerball", "--source", "x.csv"],
+                 ["features", "--game", "powerball"], ["run", "--game", "powerball"]):
+        assert main(argv) == 2
+        out, err = capsys.readouterr()
+        assert out == "" and err.splitlines() == [
+            f"error: games file {path}: game 'powerball': eras[9].white_max: must be an integer"
+            " from 5 to 99, got 100000000"]
+    assert conn.execute("select count(*) from ops.runs").fetchone()[0] == 0
