@@ -50,7 +50,7 @@ class Freshness:
         if not self.missing:
             return f"up to date (latest draw {self.latest_draw})"
         return (f"{len(self.missing)} scheduled draw{'s' if len(self.missing) != 1 else ''} "
-                f"missing after the latest draw {self.latest_draw} (first: {self.missing[0]})")
+                f"missing after the latest draw, {self.latest_draw} (first {self.missing[0]})")
 
 
 def freshness(conn, game: Game, today: dt.date | None = None) -> Freshness:

@@ -49,7 +49,7 @@ def render(summary) -> str:
                  f"{ticket_text(latest['whites'], latest['special_ball'])}"
                  f"   ({fresh.n_draws} draws in bronze)")
     if fresh.stale:
-        lines.append(f"Freshness    STALE: {fresh.sentence()}")
+        lines.append(f"Freshness    stale: {fresh.sentence()}")
         lines.append(f"             run: python -m pipeline ingest --game {g} "
                      "--source FILE_OR_URL")
     else:
@@ -82,8 +82,8 @@ def render(summary) -> str:
     lines.append(_board(summary.leaderboard, ci_text, mean_vs_random, p_text))
     lines.append("mean vs random: white matches per ticket against the exact random "
                  "expectation.")
-    lines.append("adj. p: Holm over every test gold stores for the game (family: how many). "
-                 "All columns: gold.leaderboard.")
+    lines.append("adj. p: Holm over every test gold stores for the game (family: how many).")
+    lines.append("All columns: the gold.leaderboard view; the report has them too.")
     return "\n".join(lines)
 
 
