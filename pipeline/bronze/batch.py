@@ -1,12 +1,16 @@
-"""Validate a whole source at once: numpy over every row, the row validator for the rest.
+"""Validate a source in chunks: numpy over each chunk's rows, the row validator for the rest.
 
 The vectorised checks only *accept*: a row passes when every rule of its date's era and
-schedule holds and it has the common shape (ASCII digits, single spaces, MM/DD/YYYY or
+schedule holds and it has the common shape (ASCII digits, single ASCII spaces, MM/DD/YYYY or
 YYYY-MM-DD). Every other row goes through `validate.validate_row`, so a rejected row gets
-exactly the reason text the row validator gives, and an unusual but valid row (say, tabs
-between the numbers) is still accepted by it. Dates seen twice go through
-`validate.resolve_duplicates`. Same results as `validate_rows(split_rows(...))`, about 20x
-faster: the per-row path cost ~50 us a row (regexes, a dataclass, sha256 per row).
+exactly the reason text the row validator gives, and an unusual but valid row (say, two spaces
+between the numbers) is still accepted by it. Same results as
+`validate_rows(split_rows(...))`, about 20x faster: the per-row path cost ~50 us a row.
+
+Chunks bound memory: a source is read CHUNK_ROWS rows at a time and each chunk's rows are
+written before the next is parsed (whole-file lists of fields, tuples and reasons peaked at
+~50x the input). A date repeated across chunks is found from a compact index of every staged
+row (day, line, digest: 44 bytes a row) once the last chunk is done: `repeated_dates`.
 """
 
 from __future__ import annotations
@@ -14,18 +18,28 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from pipeline.bronze.formats import Layout, RawRow, split_fields, to_raw
-from pipeline.bronze.validate import Draw, Reject, Rejected, resolve_duplicates, validate_row
+from pipeline.bronze.formats import ASCII_BLANKS, Layout, RawRow, row_text, split_fields, to_raw
+from pipeline.bronze.validate import (
+    SHOWN_DUPLICATE_LINES,
+    Draw,
+    Reject,
+    Rejected,
+    duplicate_reason,
+    validate_row,
+)
 from pipeline.games import Game
 
 NUMS = r"[0-9]{1,3}"
 US_DATE = r"[0-9]{2}/[0-9]{2}/[0-9]{4}"
 ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 MAX_NUMBER = 1000  # three digits at most (validate.INT)
+CHUNK_ROWS = 50_000
 
 
 @dataclass
@@ -38,10 +52,18 @@ class Validated:
     rejects: list[Reject]
 
 
+@dataclass
+class Chunk:
+    rows_read: int
+    staged: list[tuple]  # as Validated.staged, before repeated dates are resolved
+    rejects: list[Reject]
+
+
 def _column(records, col: int | None) -> list[str]:
     if col is None:
         return [""] * len(records)
-    return [f[col].strip() if col < len(f) else "" for _, f in records]
+    # ASCII blanks only, as formats._get: str.strip() would drop a NO-BREAK SPACE unnoticed.
+    return [f[col].strip(ASCII_BLANKS) if col < len(f) else "" for _, f in records]
 
 
 def _numbers(texts: list[str], count: int) -> tuple[np.ndarray, np.ndarray]:
@@ -143,43 +165,158 @@ def _draw_row(d: Draw) -> tuple:
             list(d.white_order_source) if d.white_order_source else None, d.era, d.record_hash)
 
 
-def validate_source(text: str, game: Game, today: dt.date) -> Validated:
-    """Split and validate a whole source text; same outcome as the row-by-row path."""
-    # Hundreds of thousands of small lists and tuples, none of them cyclic: the cyclic
+@contextmanager
+def _gc_paused():
+    # Tens of thousands of small lists and tuples per chunk, none of them cyclic: the cyclic
     # garbage collector would re-scan them on every generation-2 pass (up to 2x the time).
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _validate_source(text, game, today)
+        yield
     finally:
         if enabled:
             gc.enable()
 
 
-def _validate_source(text: str, game: Game, today: dt.date) -> Validated:
-    layout, items = split_fields(text, game)
-    records, bad = [], []
+def iter_chunks(source: str | bytes, game: Game, today: dt.date,
+                chunk_rows: int = CHUNK_ROWS) -> tuple[Layout, Iterator[Chunk]]:
+    """The layout (read from the header now: SourceError before anything is written) and the
+    validated chunks, CHUNK_ROWS source rows each."""
+    layout, items = split_fields(source, game)
+
+    def chunks() -> Iterator[Chunk]:
+        records: list = []
+        bad: list[RawRow] = []
+        for item in items:
+            (bad if isinstance(item, RawRow) else records).append(item)
+            if len(records) + len(bad) >= chunk_rows:
+                yield _validate_chunk(records, bad, layout, game, today)
+                records, bad = [], []
+        if records or bad:
+            yield _validate_chunk(records, bad, layout, game, today)
+
+    return layout, chunks()
+
+
+def _validate_chunk(records, bad, layout: Layout, game: Game, today: dt.date) -> Chunk:
+    with _gc_paused():
+        rejects: list[Reject] = [(r.line_no, r.raw, r.problem) for r in bad]
+        if not records:
+            return Chunk(len(bad), [], sorted(rejects))
+        ok, given, ordered, special, mult, era_i, days = _fast_accept(records, layout, game,
+                                                                      today)
+        lines = np.fromiter((line for line, _ in records), dtype=np.int64, count=len(records))
+        slow: list[Draw] = []
+        for i in np.flatnonzero(~ok).tolist():
+            raw = to_raw(*records[i], layout)
+            try:
+                slow.append(validate_row(raw, game, today))
+            except Rejected as exc:
+                rejects.append((raw.line_no, raw.raw, str(exc)))
+        fast = np.flatnonzero(ok)
+        staged = _fast_rows(game, lines[fast], days[fast], given[fast], ordered[fast],
+                            special[fast], mult[fast], era_i[fast])
+        staged += [_draw_row(d) for d in slow]
+        staged.sort(key=lambda r: r[0])
+        return Chunk(len(records) + len(bad), staged, sorted(rejects))
+
+
+@dataclass
+class StagedIndex:
+    """(day, line, record digest) of every staged row, to find dates repeated across chunks."""
+
+    days: list = field(default_factory=list)
+    lines: list = field(default_factory=list)
+    digests: list = field(default_factory=list)
+
+    def add(self, staged: list[tuple]) -> None:
+        n = len(staged)
+        self.days.append(np.fromiter((r[1].toordinal() for r in staged), np.int32, count=n))
+        self.lines.append(np.fromiter((r[0] for r in staged), np.int64, count=n))
+        self.digests.append(np.array([bytes.fromhex(r[11]) for r in staged], dtype="S32"))
+
+
+@dataclass
+class Repeated:
+    """Staged rows to reject because their date repeats: lines ascending, reasons on demand."""
+
+    lines: np.ndarray
+    _day: np.ndarray  # per rejected row: its date's ordinal
+    _group: np.ndarray  # per rejected row: index of its date's group
+    _group_lines: list  # per group: its first SHOWN lines (ascending), count, conflicting
+
+    def reason(self, i: int) -> str:
+        shown, count, conflicting = self._group_lines[self._group[i]]
+        return duplicate_reason(dt.date.fromordinal(int(self._day[i])), shown, count,
+                                conflicting)
+
+
+def repeated_dates(index: StagedIndex) -> Repeated:
+    """validate.resolve_duplicates over the whole batch, from the compact index."""
+    empty = np.zeros(0, np.int64)
+    if not index.days:
+        return Repeated(empty, empty, empty, [])
+    days = np.concatenate(index.days)
+    lines = np.concatenate(index.lines)
+    order = np.lexsort((lines, days))
+    days, lines = days[order], lines[order]
+    starts = np.flatnonzero(np.r_[True, days[1:] != days[:-1]])
+    counts = np.diff(np.r_[starts, len(days)])
+    groups = np.flatnonzero(counts > 1)
+    if not len(groups):
+        return Repeated(empty, empty, empty, [])
+    digests = np.concatenate(index.digests)[order]
+    rejected, group_of, group_lines = [], [], []
+    for g, start in enumerate(starts[groups].tolist()):
+        count = int(counts[groups[g]])
+        conflicting = bool((digests[start:start + count] != digests[start]).any())
+        shown = lines[start:start + min(count, SHOWN_DUPLICATE_LINES)].tolist()
+        group_lines.append((shown, count, conflicting))
+        taken = np.arange(start if conflicting else start + 1, start + count)
+        rejected.append(taken)
+        group_of.append(np.full(len(taken), g))
+    taken = np.concatenate(rejected)
+    by_line = np.argsort(lines[taken], kind="stable")
+    taken = taken[by_line]
+    return Repeated(lines[taken], days[taken], np.concatenate(group_of)[by_line], group_lines)
+
+
+def raw_rows(source: str | bytes, game: Game, wanted: set[int]) -> dict[int, str]:
+    """The raw text of the given lines, read again from the source (only repeated dates need
+    it, and only as many as the quarantine keeps)."""
+    if not wanted:
+        return {}
+    _, items = split_fields(source, game)
+    found: dict[int, str] = {}
     for item in items:
-        (bad if isinstance(item, RawRow) else records).append(item)
-    rejects: list[Reject] = [(r.line_no, r.raw, r.problem) for r in bad]
-    if not records:
-        return Validated(layout, len(bad), [], sorted(rejects))
-    ok, given, ordered, special, mult, era_i, days = _fast_accept(records, layout, game, today)
-    lines = np.fromiter((line for line, _ in records), dtype=np.int64, count=len(records))
-    slow: list[Draw] = []
-    for i in np.flatnonzero(~ok).tolist():
-        raw = to_raw(*records[i], layout)
-        try:
-            slow.append(validate_row(raw, game, today))
-        except Rejected as exc:
-            rejects.append((raw.line_no, raw.raw, str(exc)))
-    fast = np.flatnonzero(ok)
-    staged = _fast_rows(game, lines[fast], days[fast], given[fast], ordered[fast],
-                        special[fast], mult[fast], era_i[fast])
-    staged += [_draw_row(d) for d in slow]
-    staged.sort(key=lambda r: r[0])
-    staged, dup_rejects = _drop_repeated_dates(staged, records, layout, game, today)
-    return Validated(layout, len(records) + len(bad), staged, sorted(rejects + dup_rejects))
+        if not isinstance(item, RawRow) and item[0] in wanted:
+            found[item[0]] = row_text(item[1])
+            if len(found) == len(wanted):
+                break
+    return found
+
+
+def validate_source(text: str | bytes, game: Game, today: dt.date) -> Validated:
+    """Split and validate a whole source in memory (tests, benchmarks): same outcome as the
+    row-by-row path and as ingest's chunked one."""
+    layout, chunks = iter_chunks(text, game, today)
+    staged: list[tuple] = []
+    rejects: list[Reject] = []
+    rows_read = 0
+    index = StagedIndex()
+    for chunk in chunks:
+        rows_read += chunk.rows_read
+        staged += chunk.staged
+        rejects += chunk.rejects
+        index.add(chunk.staged)
+    repeated = repeated_dates(index)
+    if len(repeated.lines):
+        dropped = repeated.lines.tolist()
+        raws = raw_rows(text, game, set(dropped))
+        rejects += [(line, raws[line], repeated.reason(i)) for i, line in enumerate(dropped)]
+        gone = set(dropped)
+        staged = [r for r in staged if r[0] not in gone]
+    return Validated(layout, rows_read, staged, sorted(rejects))
 
 
 def _fast_rows(game: Game, lines, days, given, ordered, special, mult, era_i) -> list[tuple]:
@@ -196,20 +333,3 @@ def _fast_rows(game: Game, lines, days, given, ordered, special, mult, era_i) ->
     return list(zip(lines.tolist(), days.astype(object).tolist(),
                     *(ordered[:, k].tolist() for k in range(5)), specials, mults, orders, eras,
                     hashes, strict=True))
-
-
-def _drop_repeated_dates(staged, records, layout, game, today):
-    """Dates seen more than once: the row validator's duplicate rules, on those rows only."""
-    days = [r[1] for r in staged]
-    seen, repeated = set(), set()
-    for day in days:
-        (repeated if day in seen else seen).add(day)
-    if not repeated:
-        return staged, []
-    by_line = {line: fields for line, fields in records}
-    draws = [validate_row(to_raw(r[0], by_line[r[0]], layout), game, today)
-             for r in staged if r[1] in repeated]
-    kept, rejects = resolve_duplicates(draws)
-    staged = [r for r in staged if r[1] not in repeated] + [_draw_row(d) for d in kept]
-    staged.sort(key=lambda r: r[0])
-    return staged, rejects

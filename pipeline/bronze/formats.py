@@ -2,10 +2,15 @@
 
 Known formats: the NY open-data export (winning numbers as one string, the special ball either
 last in that string or in its own column) and a normalized CSV. Unknown extra columns are ignored.
+
+Only ASCII counts as layout: fields lose ASCII blanks at their ends and numbers are separated by
+ASCII spaces. A NO-BREAK or EM SPACE stays in the value, so the validator names it instead of
+str.strip()/str.split() quietly treating it as a separator.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -14,6 +19,9 @@ from dataclasses import dataclass
 
 from pipeline.errors import SourceError
 from pipeline.games import Game
+
+ASCII_BLANKS = " \t\r\n"
+UTF8_STEP = 1 << 20  # bytes decoded at a time when checking a source is UTF-8
 
 WHITE_COLS = tuple(f"white_{i}" for i in range(1, 6))
 
@@ -83,15 +91,47 @@ def detect_layout(header: list[str], game: Game) -> Layout:
                   special_col, mult, len(cols))
 
 
-def _row_text(fields: list[str]) -> str:
+def row_text(fields: list[str]) -> str:
     buf = io.StringIO()
     csv.writer(buf, lineterminator="").writerow(fields)
     return buf.getvalue()
 
 
-def split_fields(text: str, game: Game) -> tuple[Layout, Iterator[tuple[int, list[str]] | RawRow]]:
-    """The layout and, per non-blank data row, (line, fields); a RawRow for unparseable CSV."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+def check_utf8(body: bytes, shown: str = "source") -> None:
+    """SourceError naming the first byte that is not UTF-8; decodes 1 MB at a time, keeps none."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for offset in range(0, len(body), UTF8_STEP) or [0]:
+        pending = len(decoder.getstate()[0])
+        try:
+            decoder.decode(body[offset:offset + UTF8_STEP], final=offset + UTF8_STEP >= len(body))
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"{shown} is not UTF-8 text (byte {offset - pending + exc.start})"
+                              ) from None
+
+
+def _lines(source: str | bytes):
+    """A line iterator for csv: bytes are decoded as they are read, never held twice.
+
+    (io.StringIO over a whole text would hold it again as 4 bytes a character.)
+    """
+    if isinstance(source, str):
+        return io.StringIO(source, newline="")
+    check_utf8(source)
+    return io.TextIOWrapper(io.BytesIO(source), encoding="utf-8-sig", newline="")
+
+
+def _nul_column(fields: list[str]) -> int | None:
+    for i, field in enumerate(fields):
+        if "\x00" in field:
+            return i + 1
+    return None
+
+
+def split_fields(text: str | bytes, game: Game
+                 ) -> tuple[Layout, Iterator[tuple[int, list[str]] | RawRow]]:
+    """The layout and, per non-blank data row, (line, fields); a RawRow for a row that is not
+    CSV (including a NUL byte, which PostgreSQL text cannot hold: shown as \\x00 in `raw`)."""
+    reader = csv.reader(_lines(text))
     try:
         header = next(reader)
     except StopIteration as exc:
@@ -110,8 +150,13 @@ def split_fields(text: str, game: Game) -> tuple[Layout, Iterator[tuple[int, lis
                 line = reader.line_num
                 yield RawRow(line, f"<unparseable CSV: {exc}>", "", [], "", "", f"bad_csv: {exc}")
                 continue
-            if not "".join(fields).strip():  # no field holds anything but whitespace
+            if not "".join(fields).strip(ASCII_BLANKS):  # nothing but ASCII blanks
                 continue  # blank line: nothing to keep
+            if (column := _nul_column(fields)) is not None:
+                raw = row_text(fields).replace("\x00", "\\x00")
+                yield RawRow(reader.line_num, raw, "", [], "", "",
+                             f"bad_csv: NUL byte at column {column}")
+                continue
             yield reader.line_num, fields
 
     return layout, records()
@@ -130,17 +175,17 @@ def split_rows(text: str, game: Game) -> tuple[Layout, Iterator[RawRow]]:
 def _get(fields: list[str], col: int | None) -> str:
     if col is None or col >= len(fields):
         return ""
-    return fields[col].strip()
+    return fields[col].strip(ASCII_BLANKS)
 
 
 def to_raw(line: int, fields: list[str], layout: Layout) -> RawRow:
-    raw = _row_text(fields)
+    raw = row_text(fields)
     date_text = _get(fields, layout.date_col)
     problem = None
     if len(fields) < layout.width:
         problem = f"missing_fields: {len(fields)} fields, header has {layout.width}"
     if layout.numbers_col is not None:
-        numbers = _get(fields, layout.numbers_col).split()
+        numbers = [n for n in _get(fields, layout.numbers_col).split(" ") if n]
         if layout.special_col is not None:
             whites, special = numbers, _get(fields, layout.special_col)
         else:

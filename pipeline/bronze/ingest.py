@@ -1,15 +1,25 @@
-"""Ingest one source into bronze: read, validate, stage, gate, publish (one transaction)."""
+"""Ingest one source into bronze: read, validate, stage, gate, publish (one transaction).
+
+Validation streams: each chunk of rows is validated and written (COPY) before the next one is
+parsed, inside the staging transaction, so a source that fails half-way writes nothing. Peak
+memory is the source's bytes plus one chunk plus a 44-byte index entry per staged row.
+ops.quarantine keeps at most PIPELINE_QUARANTINE_MAX_ROWS rows a batch; ops.ingest_batches
+counts every one (quarantined, quarantine_stored).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import logging
+import os
 import uuid
+from dataclasses import dataclass
 
-from pipeline.bronze.batch import validate_source
+from pipeline.bronze.batch import StagedIndex, iter_chunks, raw_rows, repeated_dates
 from pipeline.bronze.sources import read_source
 from pipeline.db import advisory_xact_lock, connect, run_sql
+from pipeline.errors import ConfigError
 from pipeline.games import get_game
 from pipeline.ops.faults import fault_point
 from pipeline.quality.gate import run_gate
@@ -23,28 +33,103 @@ STAGE_COLUMNS = ("batch_id", "line_no", "game", "draw_date", "white_1", "white_2
 # Binary COPY: no text rendering and parsing of every value (2-3x faster than text COPY).
 STAGE_TYPES = ("uuid", "int4", "text", "date", "int2", "int2", "int2", "int2", "int2", "int2",
                "int2", "int2[]", "text", "text", "text")
+QUARANTINE_MAX_ROWS = 10_000
 
 
-def _stage(conn, batch_id, game_id, source, sha, rows_read, staged: list[tuple], rejects):
+def quarantine_max_rows() -> int:
+    """PIPELINE_QUARANTINE_MAX_ROWS: quarantine rows kept per batch (the rest are counted)."""
+    raw = os.environ.get("PIPELINE_QUARANTINE_MAX_ROWS", "").strip()
+    if not raw:
+        return QUARANTINE_MAX_ROWS
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
+        raise ConfigError(f"PIPELINE_QUARANTINE_MAX_ROWS={raw[:40]!r} is not a whole number"
+                          " from 0 to 999999999")
+    return int(raw)
+
+
+@dataclass
+class Staged:
+    rows_read: int = 0
+    staged: int = 0
+    quarantined: int = 0
+    quarantine_stored: int = 0
+
+
+class _Stager:
+    """Writes a batch's chunks into staging.draws and (up to the cap) ops.quarantine."""
+
+    def __init__(self, conn, batch_id, game_id: str, source: str, cap: int):
+        self.conn, self.batch_id, self.game_id, self.source = conn, batch_id, game_id, source
+        self.cap = cap
+        self.counts = Staged()
+        self.index = StagedIndex()
+
+    def quarantine(self, rejects) -> None:
+        """Count every reject; keep the first ones while the batch is under the cap."""
+        room = self.cap - self.counts.quarantine_stored
+        kept = rejects[:max(room, 0)]
+        self.counts.quarantined += len(rejects)
+        if not kept:
+            return
+        with self.conn.cursor() as cur, cur.copy(
+                "copy ops.quarantine (batch_id, line_no, game, raw_record, reason)"
+                " from stdin") as copy:
+            for line_no, raw, reason in kept:
+                copy.write_row((self.batch_id, line_no, self.game_id, raw, reason))
+        self.counts.quarantine_stored += len(kept)
+
+    def stage(self, staged: list[tuple]) -> None:
+        self.index.add(staged)
+        self.counts.staged += len(staged)
+        if not staged:
+            return
+        batch_id, game_id, source = self.batch_id, self.game_id, self.source
+        cols = ", ".join(STAGE_COLUMNS)
+        with self.conn.cursor() as cur, cur.copy(
+                f"copy staging.draws ({cols}) from stdin with (format binary)") as copy:
+            copy.set_types(STAGE_TYPES)
+            write = copy.write_row
+            # staged rows: (line_no, draw_date, w1..w5, special, multiplier, order, era, hash)
+            for line_no, day, w1, w2, w3, w4, w5, special, mult, order, era, digest in staged:
+                write((batch_id, line_no, game_id, day, w1, w2, w3, w4, w5, special, mult,
+                       order, era, source, digest))
+
+    def drop_repeated_dates(self, body: bytes, game) -> None:
+        """Dates seen more than once in the batch: validate.resolve_duplicates's rules."""
+        repeated = repeated_dates(self.index)
+        self.index = StagedIndex()
+        if not len(repeated.lines):
+            return
+        lines = repeated.lines.tolist()
+        run_sql(self.conn, "bronze/unstage_lines.sql", {"batch_id": self.batch_id,
+                                                        "lines": lines})
+        self.counts.staged -= len(lines)
+        room = max(self.cap - self.counts.quarantine_stored, 0)
+        raws = raw_rows(body, game, set(lines[:room]))
+        kept = [(line, raws[line], repeated.reason(i)) for i, line in enumerate(lines[:room])]
+        self.quarantine(kept)
+        self.counts.quarantined += len(lines) - len(kept)
+
+
+def _stage(conn, batch_id, game, source, sha, body: bytes, chunks) -> Staged:
+    game_id = game.id
     with conn.transaction():
         run_sql(conn, "bronze/hold_batch_lock.sql", {"batch_id": batch_id})
         run_sql(conn, "bronze/abandon_dead_batches.sql", {"game": game_id})
         run_sql(conn, "bronze/clear_failed_staging.sql", {"game": game_id})
         run_sql(conn, "bronze/start_batch.sql", {"batch_id": batch_id, "game": game_id,
-                "source": source, "sha256": sha, "rows_read": rows_read})
-        with conn.cursor() as cur:
-            with cur.copy("copy ops.quarantine (batch_id, line_no, game, raw_record, reason)"
-                          " from stdin") as copy:
-                for line_no, raw, reason in rejects:
-                    copy.write_row((batch_id, line_no, game_id, raw, reason))
-            cols = ", ".join(STAGE_COLUMNS)
-            with cur.copy(f"copy staging.draws ({cols}) from stdin with (format binary)") as copy:
-                copy.set_types(STAGE_TYPES)
-                write = copy.write_row
-                # staged rows: (line_no, draw_date, w1..w5, special, multiplier, order, era, hash)
-                for line_no, day, w1, w2, w3, w4, w5, special, mult, order, era, digest in staged:
-                    write((batch_id, line_no, game_id, day, w1, w2, w3, w4, w5, special, mult,
-                           order, era, source, digest))
+                "source": source, "sha256": sha, "rows_read": 0})
+        stager = _Stager(conn, batch_id, game_id, source, quarantine_max_rows())
+        for chunk in chunks:
+            stager.counts.rows_read += chunk.rows_read
+            stager.quarantine(chunk.rejects)
+            stager.stage(chunk.staged)
+        stager.drop_repeated_dates(body, game)
+        counts = stager.counts
+        run_sql(conn, "bronze/count_batch.sql", {
+            "batch_id": batch_id, "rows_read": counts.rows_read,
+            "quarantined": counts.quarantined, "quarantine_stored": counts.quarantine_stored})
+    return counts
 
 
 def _finish(conn, batch_id, status, counts, quarantined, message=None):
@@ -78,32 +163,36 @@ def ingest(game_id: str, source: str, *, today: dt.date | None = None,
     GateFailedError (batch recorded as failed, bronze untouched) when the gate fails.
     """
     game = get_game(game_id)
-    text, body = read_source(source)
-    checked = validate_source(text, game, today or dt.date.today())
-    rejects, rows_read = checked.rejects, checked.rows_read
+    quarantine_max_rows()  # a bad setting fails before anything is read or written
+    body = read_source(source)
+    layout, chunks = iter_chunks(body, game, today or dt.date.today())  # header checked here
     batch_id = uuid.uuid4()
     sha = hashlib.sha256(body).hexdigest()
-    log.info("%s: %d rows in %s layout, %d valid, %d rejected", source, rows_read,
-             checked.layout.name, len(checked.staged), len(rejects))
-    result = {"batch_id": str(batch_id), "game": game_id, "source": source,
-              "layout": checked.layout.name, "rows_read": rows_read, "inserted": 0,
-              "unchanged": 0, "revised": 0, "quarantined": len(rejects)}
-    zero = {"inserted": 0, "unchanged": 0, "revised": 0}
     with connect() as conn:
-        _stage(conn, batch_id, game_id, source, sha, rows_read, checked.staged, rejects)
+        counts = _stage(conn, batch_id, game, source, sha, body, chunks)
+        del body, chunks  # staged: the gate and the publish need neither
+        quarantined = counts.quarantined
+        log.info("%s: %d rows in %s layout, %d valid, %d rejected (%d kept in ops.quarantine)",
+                 source, counts.rows_read, layout.name, counts.staged, quarantined,
+                 counts.quarantine_stored)
+        result = {"batch_id": str(batch_id), "game": game_id, "source": source,
+                  "layout": layout.name, "rows_read": counts.rows_read, "inserted": 0,
+                  "unchanged": 0, "revised": 0, "quarantined": quarantined,
+                  "quarantine_stored": counts.quarantine_stored}
+        zero = {"inserted": 0, "unchanged": 0, "revised": 0}
         try:
             with conn.transaction():
                 run_gate(conn, "bronze", game_id, f"batch:{batch_id}", str(batch_id),
                          skip=skip_checks)
         except GateFailedError as exc:
             with conn.transaction():
-                _finish(conn, batch_id, "failed", zero, len(rejects), str(exc)[:4000])
+                _finish(conn, batch_id, "failed", zero, quarantined, str(exc)[:4000])
             raise
         if dry_run:
             with conn.transaction():
-                _finish(conn, batch_id, "dry_run", zero, len(rejects), "dry run: not published")
+                _finish(conn, batch_id, "dry_run", zero, quarantined, "dry run: not published")
             return {**result, "status": "dry_run"}
-        counts = _publish(conn, batch_id, game_id, len(rejects))
+        published = _publish(conn, batch_id, game_id, quarantined)
     log.info("published to bronze.draws: %d inserted, %d revised, %d unchanged, %d quarantined",
-             counts["inserted"], counts["revised"], counts["unchanged"], len(rejects))
-    return {**result, **counts, "status": "published"}
+             published["inserted"], published["revised"], published["unchanged"], quarantined)
+    return {**result, **published, "status": "published"}

@@ -1,43 +1,147 @@
-"""Read a source (local path or http(s) URL) into text, or fail with one clear line."""
+"""Read a source (local path or http(s) URL) into bytes, or fail with one clear line.
+
+Limits, because a source is outside input:
+- size: PIPELINE_SOURCE_MAX_BYTES (default 8 MiB). The whole NY Powerball export since 2010 is
+  69 KB; a daily 5+1 game over a century would be ~2.5 MB. Anything bigger is not a lottery
+  export, and refusing it bounds ingest's memory (about 5x the source at most).
+- time: PIPELINE_HTTP_TIMEOUT_S is a deadline for a whole attempt (connect, headers, body). A
+  socket timeout alone restarts at every byte, so a server trickling a byte every 2 s held a
+  3 s timeout for a minute; a watchdog shuts the attempt's sockets down at the deadline.
+- credentials: a URL with `user:password@` is refused without echoing it. A password in a
+  source URL would be copied into logs, ops.runs and task logs; fetch public exports only.
+"""
 
 from __future__ import annotations
 
 import http.client
 import logging
 import os
+import socket
+import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from pipeline.bronze.formats import check_utf8
 from pipeline.errors import SourceError
 
 log = logging.getLogger(__name__)
-MAX_BYTES = 512 * 1024 * 1024
+MAX_BYTES = 8 * 1024 * 1024
 HTTP_TIMEOUT_S = 30
 HTTP_ATTEMPTS = 4
 BACKOFF_S = 0.5
+READ_STEP = 64 * 1024
 
 
 def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
-def _fetch_url(url: str, attempts: int, timeout: float, backoff: float) -> bytes:
+class _Deadline:
+    """Shuts down every socket an attempt opened once its whole-transfer deadline passes."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.expired = False
+        self._socks: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def watch(self, sock) -> None:
+        with self._lock:
+            self._socks.append(sock)
+            if self.expired:
+                self._shut(sock)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._socks:
+                self._shut(sock)
+
+    @staticmethod
+    def _shut(sock) -> None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)  # a blocked recv returns at once
+        except OSError:
+            pass
+
+    def __enter__(self):
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._timer.cancel()
+
+
+def _opener(deadline: _Deadline):
+    """urllib's opener (redirects, proxies, TLS) whose connections report their sockets."""
+
+    class HTTPConnection(http.client.HTTPConnection):
+        def connect(self):
+            super().connect()
+            deadline.watch(self.sock)
+
+    class HTTPSConnection(http.client.HTTPSConnection):
+        def connect(self):
+            super().connect()
+            deadline.watch(self.sock)
+
+    class HTTPHandler(urllib.request.HTTPHandler):
+        def http_open(self, req):
+            return self.do_open(HTTPConnection, req)
+
+    class HTTPSHandler(urllib.request.HTTPSHandler):
+        def https_open(self, req):
+            return self.do_open(HTTPSConnection, req)
+
+    return urllib.request.build_opener(HTTPHandler, HTTPSHandler)
+
+
+def _read_capped(resp, url: str, limit: int) -> bytes:
+    parts, size = [], 0
+    while chunk := resp.read1(READ_STEP):
+        size += len(chunk)
+        if size > limit:
+            raise SourceError(f"source {url} is larger than {limit} bytes "
+                              "(PIPELINE_SOURCE_MAX_BYTES)")
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+def _attempt(url: str, timeout: float, limit: int) -> bytes:
+    with _Deadline(timeout) as deadline:
+        try:
+            req = urllib.request.Request(url, headers={"User-Agent": "drawpipe/0.1"})
+            with _opener(deadline).open(req, timeout=timeout) as resp:
+                body = _read_capped(resp, url, limit)
+                length = resp.headers.get("Content-Length")
+        except (OSError, http.client.HTTPException) as exc:
+            if deadline.expired and not isinstance(exc, urllib.error.HTTPError):
+                raise TimeoutError(f"did not finish within {timeout:g} s "
+                                   "(PIPELINE_HTTP_TIMEOUT_S)") from None
+            raise
+        if deadline.expired:
+            raise TimeoutError(f"did not finish within {timeout:g} s (PIPELINE_HTTP_TIMEOUT_S)")
+    if length and length.isdigit() and int(length) != len(body):  # cut short: not the export
+        raise ConnectionError(f"got {len(body)} of {length} bytes")
+    return body
+
+
+def _fetch_url(url: str, attempts: int, timeout: float, backoff: float, limit: int) -> bytes:
     last: Exception | None = None
     for attempt in range(1, attempts + 1):
         try:
-            req = urllib.request.Request(url, headers={"User-Agent": "drawpipe/0.1"})
-            with urllib.request.urlopen(req, timeout=timeout) as resp:  # noqa: S310 - scheme checked
-                body = resp.read(MAX_BYTES + 1)
-            if len(body) > MAX_BYTES:
-                raise SourceError(f"source {url} is larger than {MAX_BYTES} bytes")
-            return body
+            return _attempt(url, timeout, limit)
         except urllib.error.HTTPError as exc:
             last = exc
             if exc.code < 500 and exc.code != 429:
                 raise SourceError(f"source {url} answered HTTP {exc.code} {exc.reason}") from exc
-        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
+        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError,
+                http.client.HTTPException) as exc:
             last = exc
         except (ValueError, http.client.InvalidURL) as exc:  # spaces, control chars, bad port
             raise SourceError(f"source URL {_shown(url)} is not a valid URL: "
@@ -52,12 +156,15 @@ def _fetch_url(url: str, attempts: int, timeout: float, backoff: float) -> bytes
     raise SourceError(f"source {url} is unreachable after {attempts} attempts: {reason}")
 
 
-def _setting(name: str, default: float) -> float:
+def _setting(name: str, default: float, *, zero_ok: bool = False) -> float:
     value = os.environ.get(name)
     try:
-        return float(value) if value else default
-    except ValueError as exc:
-        raise SourceError(f"{name}={value!r} is not a number") from exc
+        number = float(value) if value else default
+    except ValueError:
+        number = -1.0
+    if not (0 <= number if zero_ok else 0 < number) or number == float("inf"):
+        raise SourceError(f"{name}={value!r} is not a positive number")
+    return number
 
 
 def _shown(source: str, limit: int = 200) -> str:
@@ -66,42 +173,60 @@ def _shown(source: str, limit: int = 200) -> str:
     return text.encode("unicode_escape").decode("ascii")
 
 
-def _read_file(source: str) -> bytes:
+def _refuse_credentials(url: str) -> None:
+    """A URL with user:password@ never gets fetched, nor shown with its userinfo."""
+    scheme, rest = url.split("://", 1)
+    netloc = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    if "@" in netloc:
+        host = netloc.rsplit("@", 1)[1]
+        raise SourceError(f"source URL {_shown(f'{scheme}://<credentials removed>@{host}')} "
+                          "carries credentials (user:password@); they are refused: fetch a "
+                          "public export, or download it and pass the file")
+
+
+def _read_file(source: str, limit: int) -> bytes:
     path = Path(source)
     try:
         if not path.is_file():
             raise SourceError(f"source file not found: {_shown(source)}")
-        if path.stat().st_size > MAX_BYTES:
-            raise SourceError(f"source {_shown(source)} is larger than {MAX_BYTES} bytes")
-        return path.read_bytes()
+        with path.open("rb") as fh:  # read at most limit + 1: a file may grow meanwhile
+            body = fh.read(limit + 1)
     except OSError as exc:  # a name too long, a permission, a device that cannot be read
         raise SourceError(f"source file {_shown(source)} cannot be read: "
                           f"{exc.strerror or exc}") from None
+    if len(body) > limit:
+        raise SourceError(f"source {_shown(source)} is larger than {limit} bytes "
+                          "(PIPELINE_SOURCE_MAX_BYTES); a lottery export is far smaller")
+    return body
+
+
+def max_bytes() -> int:
+    return int(_setting("PIPELINE_SOURCE_MAX_BYTES", MAX_BYTES))
 
 
 def read_source(source: str, *, attempts: int | None = None, timeout: float | None = None,
-                backoff: float | None = None) -> tuple[str, bytes]:
-    """Return (text, raw bytes). Raises SourceError for anything that cannot be read.
+                backoff: float | None = None) -> bytes:
+    """The source's bytes, checked to be non-empty UTF-8 no larger than the cap.
 
-    HTTP retries/backoff/timeout default from PIPELINE_HTTP_ATTEMPTS, PIPELINE_HTTP_BACKOFF_S
-    and PIPELINE_HTTP_TIMEOUT_S.
+    Raises SourceError for anything that cannot be read. HTTP retries/backoff/deadline default
+    from PIPELINE_HTTP_ATTEMPTS, PIPELINE_HTTP_BACKOFF_S and PIPELINE_HTTP_TIMEOUT_S.
     """
-    attempts = attempts or int(_setting("PIPELINE_HTTP_ATTEMPTS", HTTP_ATTEMPTS))
-    timeout = timeout or _setting("PIPELINE_HTTP_TIMEOUT_S", HTTP_TIMEOUT_S)
-    backoff = backoff if backoff is not None else _setting("PIPELINE_HTTP_BACKOFF_S", BACKOFF_S)
     if not source or "\x00" in source:
         raise SourceError("source is empty or contains a NUL byte")
+    limit = max_bytes()
     if is_url(source):
-        body = _fetch_url(source, attempts, timeout, backoff)
+        _refuse_credentials(source)
+        attempts = attempts or int(_setting("PIPELINE_HTTP_ATTEMPTS", HTTP_ATTEMPTS))
+        timeout = timeout or _setting("PIPELINE_HTTP_TIMEOUT_S", HTTP_TIMEOUT_S)
+        backoff = backoff if backoff is not None else _setting("PIPELINE_HTTP_BACKOFF_S",
+                                                                BACKOFF_S, zero_ok=True)
+        body = _fetch_url(source, attempts, timeout, backoff, limit)
     elif "://" in source:
         raise SourceError(f"source {_shown(source)}: only local paths and http(s) URLs are"
                           " supported")
     else:
-        body = _read_file(source)
+        body = _read_file(source, limit)
     if not body.strip():
-        raise SourceError(f"source {source} is empty")
-    try:
-        text = body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SourceError(f"source {source} is not UTF-8 text (byte {exc.start})") from exc
-    return text, body
+        raise SourceError(f"source {_shown(source)} is empty")
+    check_utf8(body, f"source {_shown(source)}")
+    return body

@@ -2,6 +2,10 @@
 
 A failing row gets a reason `<code>: <detail>` that names the offending value; codes are
 stable so users can group the quarantine by them.
+
+Numbers and dates are ASCII digits only. `\\d` and int() also take Arabic-Indic, full-width
+and every other Unicode digit, which once revised a published draw (`٢٥` read as 25), so every
+pattern here is `[0-9]` with re.ASCII and int() only ever sees text those patterns matched.
 """
 
 from __future__ import annotations
@@ -9,14 +13,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from pipeline.bronze.formats import RawRow
 from pipeline.games import WEEKDAYS, Game
 
-US_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
-ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-INT = re.compile(r"^\d{1,3}$")
+US_DATE = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})", re.ASCII)
+ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", re.ASCII)
+INT = re.compile(r"[0-9]{1,3}", re.ASCII)
+SHOWN_DUPLICATE_LINES = 5  # a reason lists this many lines of a repeated date, then counts
 
 REASON_CODES = (
     "bad_csv", "missing_fields", "bad_date", "future_date", "no_era", "not_draw_day",
@@ -44,11 +50,29 @@ class Rejected(Exception):
         self.code = code
 
 
+def char_name(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    return f"U+{ord(ch):04X}" + (f" {name}" if name else "")
+
+
+def oddity(text: str) -> str | None:
+    """What makes `text` more than printable ASCII, naming the character; None if nothing."""
+    for ch in text:
+        if ch.isdigit() and not "0" <= ch <= "9":
+            return f"has non-ASCII digits ({char_name(ch)})"
+    for ch in text:
+        if not " " <= ch <= "~":
+            return f"has {char_name(ch)}"
+    return None
+
+
 def parse_date(text: str) -> dt.date:
-    if m := US_DATE.match(text):
+    if m := US_DATE.fullmatch(text):
         month, day, year = (int(g) for g in m.groups())
-    elif m := ISO_DATE.match(text):
+    elif m := ISO_DATE.fullmatch(text):
         year, month, day = (int(g) for g in m.groups())
+    elif odd := oddity(text):
+        raise Rejected("bad_date", f"draw date {text!r} {odd}")
     else:
         raise Rejected("bad_date", f"draw date {text!r} is not MM/DD/YYYY or YYYY-MM-DD")
     try:
@@ -58,9 +82,20 @@ def parse_date(text: str) -> dt.date:
 
 
 def _int(text: str, what: str) -> int:
-    if not INT.match(text):
+    if not INT.fullmatch(text):
+        if odd := oddity(text):
+            raise Rejected("not_a_number", f"{what} {text!r} {odd}")
         raise Rejected("not_a_number", f"{what} {text!r} is not a whole number")
     return int(text)
+
+
+def _no_odd_characters(row: RawRow, game: Game) -> None:
+    """Before counting the numbers: a NO-BREAK SPACE between two of them is the problem to name,
+    not the wrong count it causes."""
+    for text, what in [*((w, "white ball") for w in row.whites),
+                       (row.special, game.special_name), (row.multiplier, "multiplier")]:
+        if odd := oddity(text):
+            raise Rejected("not_a_number", f"{what} {text!r} {odd}")
 
 
 def record_hash(game: str, day: dt.date, whites, special: int, multiplier: int | None) -> str:
@@ -82,6 +117,7 @@ def validate_row(row: RawRow, game: Game, today: dt.date) -> Draw:
         days = "/".join(WEEKDAYS[d] for d in sorted(game.draw_weekdays(day)))
         raise Rejected("not_draw_day",
                        f"{day} is a {WEEKDAYS[day.weekday()]}; draws are on {days}")
+    _no_odd_characters(row, game)
     if len(row.whites) != era.white_count or not row.special:
         raise Rejected("wrong_count", f"expected {era.white_count} white balls and 1 "
                        f"{game.special_name}, got {len(row.whites)} + {row.special or 'none'}")
@@ -130,25 +166,36 @@ def validate_rows(rows, game: Game, today: dt.date) -> tuple[list[Draw], list[Re
     return valid, sorted(rejects + duplicates)
 
 
+def duplicate_reason(day: dt.date, lines: list[int], count: int, conflicting: bool) -> str:
+    """The reason for each rejected copy of a date seen `count` times (first lines in `lines`)."""
+    if not conflicting:
+        return f"duplicate_date_in_batch: {day} repeats line {lines[0]} with the same numbers"
+    shown = ", ".join(map(str, lines[:SHOWN_DUPLICATE_LINES]))
+    if count > SHOWN_DUPLICATE_LINES:  # a bounded reason: 10^5 copies must not each list 10^5
+        shown += f" and {count - SHOWN_DUPLICATE_LINES} more"
+    return f"duplicate_date_in_batch: {day} appears on lines {shown} with different numbers"
+
+
 def resolve_duplicates(draws: list[Draw]) -> tuple[list[Draw], list[Reject]]:
-    """Valid draws in source order -> (draws kept, by line; rejects for repeated dates)."""
-    valid: dict[dt.date, Draw] = {}
-    conflicted: dict[dt.date, list[Draw]] = {}
-    rejects: list[Reject] = []
+    """Valid draws in source order -> (draws kept, by line; rejects for repeated dates).
+
+    A date whose copies are all identical keeps its first copy; a date whose copies disagree
+    (any two) loses all of them, since the batch does not say which is right.
+    """
+    by_day: dict[dt.date, list[Draw]] = {}
     for draw in draws:
-        first = valid.get(draw.draw_date)
-        if draw.draw_date in conflicted:
-            conflicted[draw.draw_date].append(draw)
-        elif first is None:
-            valid[draw.draw_date] = draw
-        elif first.record_hash == draw.record_hash:
-            rejects.append((draw.line_no, draw.raw, f"duplicate_date_in_batch: {draw.draw_date} "
-                            f"repeats line {first.line_no} with the same numbers"))
-        else:
-            conflicted[draw.draw_date] = [valid.pop(draw.draw_date), draw]
-    for day, group in conflicted.items():
-        lines = ", ".join(str(d.line_no) for d in group)
-        for d in group:
-            rejects.append((d.line_no, d.raw, f"duplicate_date_in_batch: {day} appears on lines "
-                            f"{lines} with different numbers"))
-    return sorted(valid.values(), key=lambda d: d.line_no), rejects
+        by_day.setdefault(draw.draw_date, []).append(draw)
+    kept: list[Draw] = []
+    rejects: list[Reject] = []
+    for day, group in by_day.items():
+        if len(group) == 1:
+            kept.append(group[0])
+            continue
+        group.sort(key=lambda d: d.line_no)
+        conflicting = len({d.record_hash for d in group}) > 1
+        reason = duplicate_reason(day, [d.line_no for d in group], len(group), conflicting)
+        if not conflicting:
+            kept.append(group[0])
+            group = group[1:]
+        rejects += [(d.line_no, d.raw, reason) for d in group]
+    return sorted(kept, key=lambda d: d.line_no), rejects

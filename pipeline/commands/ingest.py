@@ -14,13 +14,16 @@ def run(args) -> dict:
     from pipeline.bronze.ingest import ingest
     from pipeline.errors import ConfigError
     from pipeline.games import get_game
+    from pipeline.redact import redact
     from pipeline.runs import step_run
 
     source = args.source or get_game(args.game).source_url
     if not source:
         raise ConfigError(f"game {args.game!r} has no source_url; pass --source")
     params = {"source": source, "dry_run": args.dry_run}
-    with step_run("ingest", args.game, f"source:{source}", params,
+    # The partition is stored as is: a URL's user:password@ must not reach ops.runs (the
+    # source itself refuses such a URL).
+    with step_run("ingest", args.game, f"source:{redact(source)}", params,
                   skip_checks=args.skip_checks) as run_:
         result = ingest(args.game, source, today=args.today, skip_checks=args.skip_checks,
                         dry_run=args.dry_run)
