@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up drawpipe on a fresh machine, then run the pipeline end to end on the real Powerball history
-# through Airflow (airflow dags test: a 2025 backfill, then a nightly run) and print the leaderboard.
+# through a real Airflow scheduler (a 2016-2025 backfill, then a nightly run: see
+# scripts/airflow_local.sh) and print the verdict, the leaderboard and where to look next.
 # Creates .venv/ from the lock file; uses PIPELINE_DATABASE_URL if set, else an embedded PostgreSQL
 # under .drawpipe/. `./setup.sh --no-demo` installs only.
 set -euo pipefail
@@ -17,5 +18,5 @@ fi
 echo "installed: $(.venv/bin/python -c 'import airflow, pipeline; print("drawpipe", pipeline.__version__, "airflow", airflow.__version__)' 2>/dev/null)"
 
 if [ "${1:-}" != "--no-demo" ]; then
-  exec scripts/airflow_local.sh
+  exec scripts/airflow_local.sh demo
 fi
