@@ -116,7 +116,7 @@ def picks_section(summary, game: Game) -> str:
     return "".join(parts)
 
 
-def numbers_table(rows: list[dict], chunks: int = 3) -> str:
+def numbers_table(rows: list[dict], chunks: int = 2) -> str:
     """Per-number rows as `chunks` tables side by side (they wrap on a narrow window)."""
     body = [[fmt(r["number"]), fmt(r["count"]), f"{r['expected_count']:.1f}",
              esc(r["last_seen"] or "never"), fmt(r["current_gap"]), f"{r['expected_gap']:.1f}"]
