@@ -241,3 +241,15 @@ def test_predict_json_has_tickets_and_warns_when_data_is_stale(surface):
         fresh = freshness(conn, GAME, today=target)
     assert len(fresh.missing) == result["missing_draws_before_target"]
     assert fresh.next_draw == target and fresh.as_dict()["stale"] is True
+
+
+def test_check_bronze_reports_staleness_against_the_schedule(surface):
+    code, out, err = call("check", "bronze", "--game", "powerball")
+    assert code == 0, err
+    fresh = json.loads(out)["freshness"]
+    last_day = ny_draws()[-1][0]
+    today = dt.date.fromisoformat(fresh["today"])
+    assert fresh["latest_draw"] == str(last_day)
+    assert fresh["missing_draws"] == scheduled_between(last_day, today)
+    warned = [ln for ln in err.splitlines() if "bronze is stale" in ln]
+    assert len(warned) == (1 if fresh["missing_draws"] else 0)
