@@ -6,6 +6,7 @@ prints the same content as one JSON object.
 
 from __future__ import annotations
 
+import argparse
 import textwrap
 
 from pipeline.commands.options import add_game
@@ -15,8 +16,14 @@ from pipeline.games import WEEKDAYS
 def configure(parser):
     add_game(parser)
     parser.add_argument("--json", action="store_true", help="one JSON object instead of text")
-    parser.add_argument("--top", type=int, default=10, choices=range(1, 101), metavar="N",
-                        help="leaderboard rows to show (default 10)")
+    parser.add_argument("--top", type=_top, default=10, metavar="N",
+                        help="leaderboard rows to show, 1-100 (default 10)")
+
+
+def _top(value: str) -> int:
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= 100):
+        raise argparse.ArgumentTypeError(f"{value[:20]!r} is not a number from 1 to 100")
+    return int(value)
 
 
 def run(args):
