@@ -109,7 +109,8 @@ def build_features(game_id: str, *, full: bool = False, windows=features.TABLE_W
         started = time.perf_counter()
         replaced = _publish(conn, game_id, staging_id, rebuild_from, (len(rows), len(marks)))
         timings["publish_seconds"] = time.perf_counter() - started
-    log.info("features %s from %s: %d rows, %s", game_id, rebuild_from, len(rows), timings)
+    log.info("published features %s from %s: %d rows, %s", game_id, rebuild_from, len(rows),
+             {k: round(v, 3) for k, v in timings.items()})
     return {**result, "status": "published", "rebuild_from": str(rebuild_from),
             "rebuilt_draws": len(marks), "rows": len(rows), "replaced_rows": replaced,
             "staging_id": staging_id, **{k: round(v, 3) for k, v in timings.items()}}
