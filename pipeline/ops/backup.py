@@ -15,10 +15,17 @@ import subprocess
 import time
 from pathlib import Path
 
-from pipeline.db import connect, database_url
+from pipeline.db import (
+    STATEMENT_TIMEOUT_ENV,
+    connect,
+    database_url,
+    lock_timeout_s,
+    statement_timeout_s,
+)
 from pipeline.errors import PipelineError
 from pipeline.ops.checksums import manifest
-from pipeline.ops.pgbin import find_binary, libpq_target, server_major
+from pipeline.ops.pgbin import die_with_parent, find_binary, libpq_target, server_major
+from pipeline.redact import redact
 
 FORMAT_VERSION = 1
 
@@ -46,13 +53,24 @@ def backup(out: Path, url: str | None = None) -> dict:
         snapshot = conn.execute("select pg_export_snapshot()").fetchone()[0]
         tables = manifest(conn)
         conninfo, env = libpq_target(url)
-        proc = subprocess.run(
-            [str(pg_dump), "--format=custom", f"--snapshot={snapshot}", f"--file={partial}",
-             f"--dbname={conninfo}"], capture_output=True, text=True, env=env)
+        # pg_dump dies with this process (no orphan writing a .partial), waits for its table
+        # locks no longer than any step does, and the whole dump is bounded too.
+        try:
+            proc = subprocess.run(
+                [str(pg_dump), "--format=custom", f"--snapshot={snapshot}", f"--file={partial}",
+                 f"--lock-wait-timeout={round(lock_timeout_s() * 1000)}",
+                 f"--dbname={conninfo}"], capture_output=True, text=True, env=env,
+                stdin=subprocess.DEVNULL, preexec_fn=die_with_parent(),
+                timeout=statement_timeout_s())
+        except subprocess.TimeoutExpired:
+            partial.unlink(missing_ok=True)
+            raise PipelineError(f"pg_dump ran longer than {statement_timeout_s():g} s "
+                                f"({STATEMENT_TIMEOUT_ENV}); no backup written") from None
         conn.rollback()
     if proc.returncode != 0:
         partial.unlink(missing_ok=True)
-        raise PipelineError(f"pg_dump failed ({proc.returncode}): {proc.stderr.strip()[-500:]}")
+        raise PipelineError(f"pg_dump failed ({proc.returncode}): "
+                            f"{redact(proc.stderr.strip()[-500:])}")
     doc = {"format_version": FORMAT_VERSION, "dump_file": out.name,
            "dump_sha256": file_sha256(partial), "server_major": major,
            "pg_dump": str(pg_dump), "created_at": dt.datetime.now(dt.UTC).isoformat(),
