@@ -125,13 +125,22 @@ def lock_timeout_error(what: str, holder: str = "") -> LockTimeoutError:
                             f"the wait is {LOCK_TIMEOUT_ENV})")
 
 
+PARTITION_LAYERS = frozenset({"bronze", "silver", "gold"})
+
+
 def advisory_xact_lock(conn: psycopg.Connection, *parts: str) -> None:
     """Serialise writers of one partition until the current transaction ends.
 
-    The wait is bounded by lock_timeout (any login can take the same advisory key).
+    A (layer, game) partition is locked as a row of ops.partition_locks, which only writers
+    may update: an advisory key can be taken by any login (a gold_reader holding one stalled
+    ingest). Other names ('migrate', which runs before ops exists) stay advisory keys. Every
+    wait is bounded by lock_timeout and ends in a LockTimeoutError naming the lock.
     """
     try:
-        conn.execute("select pg_advisory_xact_lock(%s)", (lock_key(*parts),))
+        if len(parts) == 2 and parts[0] in PARTITION_LAYERS:
+            run_sql(conn, "ops/lock_partition.sql", {"layer": parts[0], "game": parts[1]})
+        else:
+            conn.execute("select pg_advisory_xact_lock(%s)", (lock_key(*parts),))
     except psycopg.errors.LockNotAvailable:
         raise lock_timeout_error(lock_name(*parts)) from None
 

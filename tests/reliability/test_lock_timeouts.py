@@ -86,11 +86,25 @@ def test_a_table_lock_fails_ingest_in_seconds_then_the_same_ingest_succeeds(
     assert '"status": "published"' in out and '"inserted": 6' in out
 
 
-def test_a_readers_advisory_lock_cannot_stall_ingest(db, conn, other_session, short_waits):
-    """gold_reader may call pg_advisory_lock on the bronze key: ingest gives up after the
-    lock timeout, naming the partition's lock, instead of waiting forever."""
+def test_a_reader_cannot_take_a_partition_lock_at_all(db, conn, other_session, short_waits):
+    """gold_reader once stalled ingest with pg_advisory_lock on the bronze key. Partition
+    locks are rows of ops.partition_locks now: that key blocks nothing, and the row is out of
+    a reader's reach."""
     other_session.execute("set role gold_reader")
     other_session.execute("select pg_advisory_lock(%s)", (lock_key("bronze", "powerball"),))
+    code, out, err = _call(INGEST)
+    assert code == 0 and '"inserted": 1889' in out, err
+    other_session.rollback()
+    other_session.execute("set role gold_reader")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        other_session.execute("select * from ops.partition_locks for update")
+
+
+def test_a_writer_holding_the_partition_lock_times_out_ingest_naming_it(
+        db, conn, other_session, short_waits):
+    other_session.execute("set role drawpipe_bronze_writer")
+    other_session.execute("insert into ops.partition_locks values ('bronze', 'powerball')"
+                          " on conflict (layer, game) do update set layer = excluded.layer")
     started = time.monotonic()
     code, out, err = _call(INGEST)
     assert code == 1 and time.monotonic() - started < 30
@@ -98,6 +112,6 @@ def test_a_readers_advisory_lock_cannot_stall_ingest(db, conn, other_session, sh
     assert line.startswith("error: timed out after 3 s waiting for the bronze lock of game "
                            "powerball (another session holds it")
     assert conn.execute("select count(*) from bronze.draws").fetchone()[0] == 0
-    other_session.execute("select pg_advisory_unlock_all()")
+    other_session.rollback()
     code, out, err = _call(INGEST)
     assert code == 0 and '"inserted": 1889' in out, err
