@@ -78,10 +78,9 @@ def _operator_class():
     if runner == "local":
         return LocalStepOperator, {}
     return docker_step_operator(), {
-        "image": os.environ.get("PIPELINE_STEP_IMAGE", "drawpipe-airflow:latest"),
+        "image": os.environ.get("PIPELINE_STEP_IMAGE", "drawpipe-step:latest"),
         "network_mode": os.environ.get("PIPELINE_STEP_NETWORK", "bridge"),
         "docker_url": os.environ.get("DOCKER_HOST", "unix://var/run/docker.sock"),
-        "auto_remove": "success",
         "mount_tmp_dir": False,
         "environment": {"PYTHONWARNINGS": "ignore", "TQDM_DISABLE": "1"},
     }

