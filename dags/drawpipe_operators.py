@@ -195,7 +195,7 @@ def docker_step_operator():
                 raise
             finally:
                 self._remove_container()
-            return settle(result)
+            return settle(result, self, context)
 
         def _exit_code(self) -> int | None:
             try:
