@@ -12,7 +12,7 @@ import pkgutil
 import sys
 from pathlib import Path
 
-SKIP = {"harness", "__main__", "__init__", "common"}
+SKIP = {"harness", "__main__", "__init__", "common", "planted"}
 
 
 def available() -> list[str]:

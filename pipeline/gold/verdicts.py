@@ -167,7 +167,9 @@ def summary(game: str, rows: list[dict], control: str | None) -> dict:
                     f"in choosing {'it' if verb == 'beats' else 'them'}: {w['model_name']} "
                     f"{w['verdict_reason']}.")
     else:
-        where = (f"{best['model_name']}, p {best['p_value']:.2g}) is 1 of {family} tests "
+        who = ("the random control" if best["model_name"] == CONTROL
+               else best["model_name"])
+        where = (f"{who}, p {best['p_value']:.2g}) is 1 of {family} tests "
                  f"(adjusted {best['p_value_adjusted']:.2g})")
         if leads:
             sentence = (f"No model beats random yet: {_names(leads)} "

@@ -10,7 +10,7 @@ from pipeline.orchestration.publish import leaderboard
 
 # Columns shown when the view has them; the view's own order of rows is kept.
 PREFERRED = ("era", "model_name", "n_predictions", "mean_white_matches", "expected_white_matches",
-             "special_hit_rate", "expected_special_hit_rate", "p_value_adjusted", "verdict")
+             "p_value", "p_value_adjusted", "family_size", "verdict")
 
 
 def _fmt(value) -> str:
