@@ -42,14 +42,34 @@ def _files(kind: str):
     return [(n, (folder / n).read_text()) for n in names]
 
 
-def migrate(url: str | None = None) -> dict:
+def _refuse_out_of_order(conn, names: list[str]) -> None:
+    """A new versioned file numbered below one already applied would run last here but in its
+    place on a fresh warehouse: the two would differ. Refuse it before anything runs."""
+    applied = {r[0] for r in conn.execute(
+        "select version from ops.schema_migrations where kind = 'versioned'")}
+    newest = max(applied & set(names), default=None)
+    late = [n for n in names if n not in applied and newest is not None and n < newest]
+    if late:
+        raise PipelineError(f"migration {late[0]} is numbered below {newest}, which this "
+                            f"warehouse already applied: give it a number above {newest[:4]}")
+
+
+def migrate(url: str | None = None, *, through: str | None = None) -> dict:
+    """Apply every pending migration (`through`: only versioned files numbered up to it, and no
+    repeatable ones: how an older release left a warehouse, for tests of the upgrade path)."""
     applied: list[str] = []
     with connect(url) as conn:
         with conn.transaction():
             conn.execute("select pg_advisory_xact_lock(7261001)")  # before the bootstrap DDL
             conn.execute(BOOTSTRAP)
+        with conn.transaction():
+            advisory_xact_lock(conn, "migrate")
+            _refuse_out_of_order(conn, [n for n, _ in _files("versioned")])
         for kind in ("versioned", "repeatable"):
-            for name, text in _files(kind):
+            files = _files(kind)
+            if through is not None:
+                files = [(n, t) for n, t in files if kind == "versioned" and n[:4] <= through]
+            for name, text in files:
                 checksum = hashlib.sha256(text.encode()).hexdigest()
                 with conn.transaction():
                     advisory_xact_lock(conn, "migrate")
