@@ -7,8 +7,8 @@
 #                                       #   dag-processor, api-server; LocalExecutor, parallelism 4),
 #                                       #   triggers a 2016-2025 backfill, then the nightly run for
 #                                       #   2026-01-02 (predicts the 2026-01-03 draw), on the shipped
-#                                       #   NY export; stops the servers, prints the verdict, the
-#                                       #   leaderboard and where to look next
+#                                       #   NY export; stops the servers, prints the verdict, `show`
+#                                       #   (picks, leaderboard) and where to look next
 #   scripts/airflow_local.sh test DATE  # `airflow dags test` of the nightly run for logical date
 #                                       #   DATE only: in-process, no servers (see dags_test below)
 #   scripts/airflow_local.sh standalone # the UI on http://127.0.0.1:8080 (Ctrl-C stops it all)
@@ -109,10 +109,16 @@ start_servers() {
   export AIRFLOW__CORE__EXECUTOR=LocalExecutor AIRFLOW__API__WORKERS=1
   "$AIRFLOW" dags reserialize >/dev/null 2>&1  # the DAGs are in the metadata before a trigger
   # setsid: one new session and process group holds the three servers and every process they
-  # start, so one signal to the group stops them all and nothing is left orphaned.
-  setsid bash -c '"$1" api-server --port "$2" & "$1" scheduler & "$1" dag-processor & wait' \
-    _ "$AIRFLOW" "$PORT" >"$SERVERS_LOG" 2>&1 </dev/null &
-  SERVERS_PGID=$!
+  # start, so one signal to the group stops them all and nothing is left orphaned. The group's
+  # id is the leader's pid, written by the leader itself: setsid forks when it is started as a
+  # group leader (under job control), and then $! is not the group.
+  local leader="$AIRFLOW_HOME/demo_servers.pgid"
+  rm -f "$leader"
+  setsid bash -c 'echo $$ >"$3"; "$1" api-server --port "$2" & "$1" scheduler &
+    "$1" dag-processor & wait' _ "$AIRFLOW" "$PORT" "$leader" >"$SERVERS_LOG" 2>&1 </dev/null &
+  for _ in $(seq 1 50); do [ -s "$leader" ] && break; sleep 0.1; done
+  SERVERS_PGID="$(cat "$leader" 2>/dev/null || true)"
+  [ -n "$SERVERS_PGID" ] || { echo "the servers did not start (log: $SERVERS_LOG)" >&2; exit 1; }
   trap 'stop_servers' EXIT
   trap 'stop_servers; exit 130' INT TERM
   echo "== scheduler, dag-processor, api-server on 127.0.0.1:$PORT (log: $SERVERS_LOG)" >&2
@@ -134,6 +140,7 @@ PY
     tail -20 "$SERVERS_LOG" >&2
     exit 1
   fi
+  chmod 600 "$PASSWORDS" 2>/dev/null || true  # written world-readable by the api-server
   "$AIRFLOW" dags unpause powerball_medallion >/dev/null 2>&1
 }
 
@@ -206,9 +213,11 @@ where_next() {
                user admin, password in $PASSWORDS
                DAG powerball_medallion: the two runs above with their task logs and durations;
                its Docs say how to trigger a run and what each parameter does
-  Leaderboard  .venv/bin/python -m pipeline.orchestration.leaderboard --game powerball
+  The answer   .venv/bin/python -m pipeline show --game powerball
+  Your numbers .venv/bin/python -m pipeline ticket --game powerball --numbers "5 12 23 41 60 + 14"
   Report       .venv/bin/python -m pipeline report --game powerball --out report.html
-  SQL          gold.leaderboard, gold.latest_predictions in $(redacted_url)
+  SQL          gold.verdict_summary, gold.leaderboard, gold.latest_predictions in
+               $(redacted_url)
 EOF
 }
 
@@ -224,16 +233,18 @@ case "${1:-demo}" in
     stop_servers
     echo "== the demo took $(( $(date +%s) - started )) s" >&2
     echo
+    echo "== gold.verdict_summary"
     verdict
     echo
-    "$PY" -m pipeline.orchestration.leaderboard --game powerball
+    echo "== python -m pipeline show --game powerball"
+    "$PY" -m pipeline show --game powerball
     where_next
     ;;
   test)
     [ $# -ge 2 ] || { echo "usage: $0 test LOGICAL_DATE" >&2; exit 2; }
     dags_test "$2" "{\"source\": \"$SOURCE\"}"
     echo
-    "$PY" -m pipeline.orchestration.leaderboard --game powerball
+    "$PY" -m pipeline show --game powerball
     ;;
   standalone)
     echo "Airflow UI: http://127.0.0.1:$PORT (user admin; password in $PASSWORDS once it starts)" >&2
