@@ -179,10 +179,11 @@ def _gc_paused():
 
 
 def iter_chunks(source: str | bytes, game: Game, today: dt.date,
-                chunk_rows: int = CHUNK_ROWS) -> tuple[Layout, Iterator[Chunk]]:
+                chunk_rows: int | None = None) -> tuple[Layout, Iterator[Chunk]]:
     """The layout (read from the header now: SourceError before anything is written) and the
     validated chunks, CHUNK_ROWS source rows each."""
     layout, items = split_fields(source, game)
+    chunk_rows = chunk_rows or CHUNK_ROWS
 
     def chunks() -> Iterator[Chunk]:
         records: list = []
@@ -252,29 +253,34 @@ class Repeated:
 
 
 def repeated_dates(index: StagedIndex) -> Repeated:
-    """validate.resolve_duplicates over the whole batch, from the compact index."""
+    """validate.resolve_duplicates over the whole batch, from the compact index (emptied)."""
     empty = np.zeros(0, np.int64)
     if not index.days:
         return Repeated(empty, empty, empty, [])
     days = np.concatenate(index.days)
+    index.days.clear()  # each array is held once: chunks or concatenation, not both
     lines = np.concatenate(index.lines)
+    index.lines.clear()
     order = np.lexsort((lines, days))
     days, lines = days[order], lines[order]
     starts = np.flatnonzero(np.r_[True, days[1:] != days[:-1]])
     counts = np.diff(np.r_[starts, len(days)])
     groups = np.flatnonzero(counts > 1)
+    digests = np.concatenate(index.digests)
+    index.digests.clear()
     if not len(groups):
         return Repeated(empty, empty, empty, [])
-    digests = np.concatenate(index.digests)[order]
     rejected, group_of, group_lines = [], [], []
     for g, start in enumerate(starts[groups].tolist()):
         count = int(counts[groups[g]])
-        conflicting = bool((digests[start:start + count] != digests[start]).any())
+        rows = order[start:start + count]  # the group's rows in the unsorted digests
+        conflicting = bool((digests[rows] != digests[rows[0]]).any())
         shown = lines[start:start + min(count, SHOWN_DUPLICATE_LINES)].tolist()
         group_lines.append((shown, count, conflicting))
         taken = np.arange(start if conflicting else start + 1, start + count)
         rejected.append(taken)
         group_of.append(np.full(len(taken), g))
+    del digests, order
     taken = np.concatenate(rejected)
     by_line = np.argsort(lines[taken], kind="stable")
     taken = taken[by_line]
@@ -296,10 +302,11 @@ def raw_rows(source: str | bytes, game: Game, wanted: set[int]) -> dict[int, str
     return found
 
 
-def validate_source(text: str | bytes, game: Game, today: dt.date) -> Validated:
+def validate_source(text: str | bytes, game: Game, today: dt.date,
+                    chunk_rows: int | None = None) -> Validated:
     """Split and validate a whole source in memory (tests, benchmarks): same outcome as the
-    row-by-row path and as ingest's chunked one."""
-    layout, chunks = iter_chunks(text, game, today)
+    row-by-row path and as ingest's chunked one, whatever the chunk size."""
+    layout, chunks = iter_chunks(text, game, today, chunk_rows)
     staged: list[tuple] = []
     rejects: list[Reject] = []
     rows_read = 0

@@ -132,6 +132,7 @@ def split_fields(text: str | bytes, game: Game
     """The layout and, per non-blank data row, (line, fields); a RawRow for a row that is not
     CSV (including a NUL byte, which PostgreSQL text cannot hold: shown as \\x00 in `raw`)."""
     reader = csv.reader(_lines(text))
+    may_hold_nul = ("\x00" if isinstance(text, str) else b"\x00") in text  # one memchr, not per row
     try:
         header = next(reader)
     except StopIteration as exc:
@@ -152,7 +153,7 @@ def split_fields(text: str | bytes, game: Game
                 continue
             if not "".join(fields).strip(ASCII_BLANKS):  # nothing but ASCII blanks
                 continue  # blank line: nothing to keep
-            if (column := _nul_column(fields)) is not None:
+            if may_hold_nul and (column := _nul_column(fields)) is not None:
                 raw = row_text(fields).replace("\x00", "\\x00")
                 yield RawRow(reader.line_num, raw, "", [], "", "",
                              f"bad_csv: NUL byte at column {column}")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pipeline.bronze.batch import StagedIndex, iter_chunks, raw_rows, repeated_dates
 from pipeline.bronze.sources import read_source
 from pipeline.db import advisory_xact_lock, connect, run_sql
-from pipeline.errors import ConfigError
+from pipeline.errors import ConfigError, PipelineError
 from pipeline.games import get_game
 from pipeline.ops.faults import fault_point
 from pipeline.quality.gate import run_gate
@@ -100,15 +100,17 @@ class _Stager:
         self.index = StagedIndex()
         if not len(repeated.lines):
             return
-        lines = repeated.lines.tolist()
-        run_sql(self.conn, "bronze/unstage_lines.sql", {"batch_id": self.batch_id,
-                                                        "lines": lines})
-        self.counts.staged -= len(lines)
+        dropped = run_sql(self.conn, "bronze/unstage_repeated_dates.sql",
+                          {"batch_id": self.batch_id}).rowcount
+        if dropped != len(repeated.lines):  # two statements of one rule: never publish on doubt
+            raise PipelineError(f"batch {self.batch_id}: {dropped} staged rows of repeated"
+                                f" dates dropped, {len(repeated.lines)} expected")
+        self.counts.staged -= dropped
         room = max(self.cap - self.counts.quarantine_stored, 0)
-        raws = raw_rows(body, game, set(lines[:room]))
-        kept = [(line, raws[line], repeated.reason(i)) for i, line in enumerate(lines[:room])]
-        self.quarantine(kept)
-        self.counts.quarantined += len(lines) - len(kept)
+        lines = repeated.lines[:room].tolist()
+        raws = raw_rows(body, game, set(lines))
+        self.quarantine([(line, raws[line], repeated.reason(i)) for i, line in enumerate(lines)])
+        self.counts.quarantined += dropped - len(lines)
 
 
 def _stage(conn, batch_id, game, source, sha, body: bytes, chunks) -> Staged:

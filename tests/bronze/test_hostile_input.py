@@ -7,6 +7,7 @@ bound, an HTTP server that trickles, and a URL carrying a password.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import os
 import socket
@@ -215,3 +216,30 @@ def trickle_server():
     stop.set()
     for listener in listeners:
         listener.close()
+
+
+def test_repeated_dates_across_chunks_follow_the_row_validator(conn, tmp_path, monkeypatch):
+    """Chunks of 2 rows: a date repeated in other chunks is resolved in SQL exactly as
+    validate.resolve_duplicates does on the whole batch (same lines, same reasons)."""
+    import pipeline.bronze.batch as batch
+    from pipeline.bronze.formats import split_rows
+    from pipeline.bronze.validate import validate_rows
+    from pipeline.games import get_game
+
+    monkeypatch.setattr(batch, "CHUNK_ROWS", 2)
+    monkeypatch.setenv("PIPELINE_MAX_QUARANTINE_RATE", "0.9")
+    a, b = '"01/04/2020","01 02 03 04 05 06","2"', '"01/04/2020","01 02 03 04 05 07","2"'
+    c = '"01/08/2020","01 02 03 04 05 06","2"'
+    rows = [a, c, '"01/11/2020","01 02 03 04 05 06","2"', c, a, b, c, a, "x,y,z"]
+    text = HEADER + "\n".join(rows) + "\n"
+    src = tmp_path / "dups.csv"
+    src.write_text(text)
+    game = get_game("powerball")
+    valid, rejects = validate_rows(list(split_rows(text, game)[1]), game, dt.date(2026, 1, 1))
+    result = ingest("powerball", str(src))
+    assert (result["inserted"], result["quarantined"]) == (len(valid), len(rejects)) == (2, 7)
+    stored = conn.execute("select line_no, raw_record, reason from ops.quarantine"
+                          " order by line_no").fetchall()
+    assert stored == sorted(rejects)
+    kept = conn.execute("select draw_date from bronze.draws order by 1").fetchall()
+    assert [r[0] for r in kept] == [d.draw_date for d in valid]
