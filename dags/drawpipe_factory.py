@@ -36,7 +36,8 @@ DEFAULT_ARGS = {
     "owner": "drawpipe",
     "retries": 2,
     "retry_delay": dt.timedelta(minutes=1),
-    "retry_exponential_backoff": True,
+    # A multiplier since Airflow 3.3: True is 1.0, a constant delay; 2.0 doubles it per retry.
+    "retry_exponential_backoff": 2.0,
     "max_retry_delay": dt.timedelta(minutes=20),
 }
 

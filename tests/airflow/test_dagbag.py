@@ -44,7 +44,7 @@ def test_every_task_retries_with_backoff_and_has_a_timeout(dagbag):
     for dag in (dagbag.get_dag(d) for d in dagbag.dag_ids):
         for task in dag.tasks:
             assert task.retries >= 1, task
-            assert task.retry_exponential_backoff, task
+            assert task.retry_exponential_backoff > 1, task  # 1 (or True) is a constant delay
             assert task.execution_timeout is not None and task.execution_timeout.total_seconds() > 0
             step = next(s for s in SEQUENCE if s.task_id == task.task_id)
             assert task.execution_timeout == step.timeout
