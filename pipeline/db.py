@@ -61,7 +61,7 @@ def statement_timeout_s() -> float:
     return _seconds(STATEMENT_TIMEOUT_ENV, DEFAULT_STATEMENT_TIMEOUT_S)
 
 
-def session_params(url: str) -> dict:
+def session_params(url: str, application_name: str = "drawpipe") -> dict:
     """The URL's libpq parameters plus the pipeline's timeouts (for any driver taking them).
 
     The URL's own `options` are kept; the timeouts come last, so they win.
@@ -77,7 +77,7 @@ def session_params(url: str) -> dict:
                 f" -c statement_timeout={round(statement_timeout_s() * 1000)}")
     params["options"] = f"{params.get('options') or ''} {timeouts}".strip()
     params.setdefault("connect_timeout", str(CONNECT_TIMEOUT_S))
-    params["application_name"] = "drawpipe"
+    params["application_name"] = application_name
     return params
 
 

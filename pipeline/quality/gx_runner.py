@@ -210,9 +210,11 @@ def _sql_datasource(url: str, pid: int):
     name = f"warehouse_{hashlib.sha256(url.encode()).hexdigest()[:12]}_{pid}"
     # The libpq URL's parameters go to psycopg as they are (connect_args), whatever form
     # PIPELINE_DATABASE_URL takes (socket folders, passwords with '$' that GX would expand),
-    # with the pipeline's lock and statement timeouts, as every other session has them.
-    return context.data_sources.add_sql(name=name, connection_string="postgresql+psycopg://",
-                                        kwargs={"connect_args": session_params(url)})
+    # with the pipeline's lock and statement timeouts, as every other session has them. Its
+    # own application_name: these pooled sessions outlive a step's ('drawpipe') connections.
+    return context.data_sources.add_sql(
+        name=name, connection_string="postgresql+psycopg://",
+        kwargs={"connect_args": session_params(url, application_name="drawpipe_gx")})
 
 
 def _sql_definition(url: str, query: str, partition_column: str, name: str,
