@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 
 from pipeline import logs
@@ -94,5 +95,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {handled[0]}", file=sys.stderr)
         return handled[1]
     # A read-only view (show, ticket) may return text for people instead of the JSON object.
-    print(result if isinstance(result, str) else json.dumps(result, default=str, sort_keys=True))
+    text = result if isinstance(result, str) else json.dumps(result, default=str, sort_keys=True)
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:  # `show | head`: the reader stopped early; the work is done
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no error at exit
     return 0

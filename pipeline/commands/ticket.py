@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import textwrap
 
 from pipeline.commands.options import add_game
 
@@ -117,15 +118,14 @@ def render(game, result: dict) -> str:
             lines.append(f"  best draws: {best}")
         lines.append("")
     for s in result["skipped_eras"]:
-        lines.append(f"Era from {s['era']} ({s['draws']} draws) skipped: the ticket is outside "
-                     f"its ranges (whites 1-{s['white_max']}, {game.special_name} "
-                     f"1-{s['special_max']})")
+        lines.append(f"Era from {s['era']} ({s['draws']} draws) skipped: outside its ranges "
+                     f"(whites 1-{s['white_max']}, {game.special_name} 1-{s['special_max']})")
     tot = result["totals"]
     if tot["draws_with_prize_chart"]:
-        lines.append(f"In all: spent {_money(tot['spent_usd'])}, got back "
-                     f"{_money(tot['returned_usd'])} (a random ticket is expected to get back "
-                     f"{_money(tot['expected_returned_usd'])}); {tot['prizes_won']} prizes "
-                     f"won, {tot['expected_prizes_won']:.1f} expected.")
+        lines.extend(textwrap.wrap(
+            f"In all: spent {_money(tot['spent_usd'])}, got back {_money(tot['returned_usd'])} "
+            f"(any ticket is expected to get back {_money(tot['expected_returned_usd'])}); "
+            f"{tot['prizes_won']} prizes won, {tot['expected_prizes_won']:.1f} expected.", 96))
     lines.append("Every draw is independent of the ones before it: no number is ever 'due', "
                  "and any ticket,")
     lines.append("this one included, has exactly the odds and the expected return shown "

@@ -113,6 +113,7 @@ def test_ticket_history_equals_a_recount_with_exact_expectations(surface):
     assert result["totals"]["expected_returned_usd"] == pytest.approx(expected_return)
     code, text, _ = call("ticket", "--game", "powerball", "--numbers", "1,2,3,4,5 + 6")
     assert code == 0 and f"${spent:,.0f}" in text and "due" in text
+    assert max(len(ln) for ln in text.splitlines()) <= 100
 
 
 @pytest.mark.parametrize(("numbers", "code", "says"), [
