@@ -254,3 +254,18 @@ def test_check_bronze_reports_staleness_against_the_schedule(surface):
     assert fresh["missing_draws"] == scheduled_between(last_day, today)
     warned = [ln for ln in err.splitlines() if "bronze is stale" in ln]
     assert len(warned) == (1 if fresh["missing_draws"] else 0)
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(surface):
+    import os
+    import sys
+
+    from tests.conftest import ROOT
+
+    # stdout's reader is gone before the command prints (`ticket ... | head -0`)
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "ticket", "--game", "powerball",
+                             "--numbers", "1 2 3 4 5 + 6"], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0 and "Traceback" not in err and "Error" not in err
