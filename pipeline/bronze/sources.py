@@ -78,17 +78,23 @@ class _Deadline:
 
 
 def _opener(deadline: _Deadline):
-    """urllib's opener (redirects, proxies, TLS) whose connections report their sockets."""
+    """urllib's opener (redirects, proxies, TLS) whose connections hand their TCP sockets to
+    the deadline as soon as they exist (so a trickled TLS handshake is covered too)."""
+
+    def create_connection(*args, **kwargs):
+        sock = socket.create_connection(*args, **kwargs)
+        deadline.watch(sock)
+        return sock
 
     class HTTPConnection(http.client.HTTPConnection):
-        def connect(self):
-            super().connect()
-            deadline.watch(self.sock)
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = create_connection
 
     class HTTPSConnection(http.client.HTTPSConnection):
-        def connect(self):
-            super().connect()
-            deadline.watch(self.sock)
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._create_connection = create_connection
 
     class HTTPHandler(urllib.request.HTTPHandler):
         def http_open(self, req):
@@ -96,7 +102,7 @@ def _opener(deadline: _Deadline):
 
     class HTTPSHandler(urllib.request.HTTPSHandler):
         def https_open(self, req):
-            return self.do_open(HTTPSConnection, req)
+            return self.do_open(HTTPSConnection, req, context=self._context)
 
     return urllib.request.build_opener(HTTPHandler, HTTPSHandler)
 
