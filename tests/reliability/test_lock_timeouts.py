@@ -115,3 +115,14 @@ def test_a_writer_holding_the_partition_lock_times_out_ingest_naming_it(
     other_session.rollback()
     code, out, err = _call(INGEST)
     assert code == 0 and '"inserted": 1889' in out, err
+
+
+def test_a_statement_over_the_statement_timeout_is_one_line(db, monkeypatch):
+    from pipeline.failures import error_line
+
+    monkeypatch.setenv("PIPELINE_STATEMENT_TIMEOUT_S", "0.2")
+    with connect() as conn, pytest.raises(psycopg.errors.QueryCanceled) as info:
+        conn.execute("select pg_sleep(2)")
+    assert error_line(info.value) == (
+        "a statement ran longer than 0.2 s and was cancelled (PIPELINE_STATEMENT_TIMEOUT_S); "
+        "nothing it wrote was published", 1)
