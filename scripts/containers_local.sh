@@ -10,7 +10,8 @@
 # from airflow/step.Dockerfile and airflow/Dockerfile on it (podman's layer cache makes a rebuild
 # of unchanged sources take seconds); starts podman's Docker-compatible API service on a socket
 # under $STATE; prints `export NAME=value` lines on stdout (progress goes to stderr). A second
-# `up` reuses the base, the layers and a running service. `down` stops the service by its pid.
+# `up` reuses the base, the layers and a running service; one started while another runs waits
+# for it (a lock), then finds everything built. `down` stops the service by its pid.
 # Needs root (apt, debootstrap, podman's root storage): CI and this machine run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -133,9 +134,10 @@ start_service() {
   [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true
   rm -f "$SOCKET" "$PIDFILE"
   # --time=0: no idle timeout; `down` stops it. setsid: out of the caller's process group, so
-  # the shell's job control and Ctrl-C leave it alone; its output goes to a log, never stdout.
+  # the shell's job control and Ctrl-C leave it alone; its output goes to a log, never stdout
+  # (a caller's $(...) would wait for it); 9>&-: it must not keep holding up's lock.
   setsid podman --runtime runc system service --time=0 "unix://$SOCKET" \
-    >"$STATE/podman-service.log" 2>&1 </dev/null &
+    >"$STATE/podman-service.log" 2>&1 </dev/null 9>&- &
   echo $! >"$PIDFILE"
   for _ in $(seq 1 60); do
     socket_answers && { say "API service: started (pid $(cat "$PIDFILE"), $SOCKET)"; return 0; }
@@ -145,18 +147,29 @@ start_service() {
   die "the API service did not answer within 30 s (log: $STATE/podman-service.log)"
 }
 
+take_lock() {  # one up/down at a time per state directory
+  mkdir -p "$STATE"
+  exec 9>"$STATE/lock"
+  flock -w "$1" 9 || die "another containers_local.sh still holds $STATE/lock after $1 s"
+}
+
 up() {
+  take_lock 3600
   install_tools
   write_conf
   ensure_debian_base
-  local version
+  local version step_pid
   version=$(code_version)
+  # The two images share only the Debian base: built side by side (a cold build is mostly
+  # pip downloading and unpacking wheels, which overlap well).
   build airflow/step.Dockerfile "$STEP_IMAGE" --build-arg "STEP_BASE=$DEBIAN_BASE" \
-    --build-arg "PIPELINE_CODE_VERSION=$version"
+    --build-arg "PIPELINE_CODE_VERSION=$version" &
+  step_pid=$!
   build airflow/local-airflow-base.Dockerfile "$AIRFLOW_BASE" \
     --build-arg "DEBIAN_BASE=$DEBIAN_BASE"
   build airflow/Dockerfile "$AIRFLOW_IMAGE" --build-arg "AIRFLOW_BASE=$AIRFLOW_BASE" \
     --build-arg "PIPELINE_CODE_VERSION=$version"
+  wait "$step_pid" || die "building $STEP_IMAGE failed"
   start_service
   # The step containers join the host's network: the warehouse is on 127.0.0.1 here.
   local name value
@@ -176,6 +189,7 @@ up() {
 
 down() {
   local pid
+  take_lock 120
   if ! pid=$(service_pid); then
     say "API service: not running"
     rm -f "$PIDFILE" "$SOCKET"

@@ -1,10 +1,11 @@
 """A DAG run with every task in a container, equal to a run with the local runner.
 
-`airflow dags test powerball_medallion` runs twice on one small source (the 160 most recent
-draws of the shipped NY export, served over HTTP on 127.0.0.1 so that a container on the host
-network reads it like a real URL): once with PIPELINE_STEP_RUNNER=docker against podman's
-Docker API (each task a container of the step image built by scripts/containers_local.sh), once
-with the local runner, each into its own fresh warehouse. Then: every task succeeded, each of the
+`airflow dags test powerball_medallion` runs twice, at the same time, on one small source (the
+100 most recent draws of the shipped NY export, served over HTTP on 127.0.0.1 so that a
+container on the host network reads it like a real URL; three models, gbm left out for time):
+once with PIPELINE_STEP_RUNNER=docker against podman's Docker API (each task a container of the
+step image built by scripts/containers_local.sh), once with the local runner, each into its own
+fresh warehouse and Airflow home. Then: every task succeeded, each of the
 9 tasks ran in exactly one container of the step image and none is left, the warehouse password
 appears in no output, task log or rendered field, and bronze, silver and gold of both warehouses
 hold the same content (tests/orchestration/warehouse_state.py: ids and timestamps aside).
@@ -37,7 +38,8 @@ from tests.orchestration.warehouse_state import changed, snapshot
 pytestmark = [pytest.mark.containers, pytest.mark.integration, pytest.mark.slow]
 DAG_ID = "powerball_medallion"
 TASKS = [s.task_id for s in SEQUENCE]
-SLICE_DRAWS = 160
+SLICE_DRAWS = 100
+MODELS = ["random", "frequency", "logistic"]
 SECRET = "s3cret-warehouse-pw-7f3a"  # trust auth ignores it; it must show up nowhere
 AIRFLOW = Path(sys.executable).with_name("airflow")
 RUN_TIMEOUT = 1200
@@ -97,6 +99,15 @@ def airflow_home():
     shutil.rmtree(home, ignore_errors=True)
 
 
+@pytest.fixture(scope="module")
+def second_airflow_home(airflow_home):
+    """Another Airflow home, its metadata a copy of the first's (migrated once)."""
+    home = Path(tempfile.mkdtemp(prefix="drawpipe_ctr_airflow_"))
+    shutil.copy(airflow_home / "airflow.db", home / "airflow.db")
+    yield home
+    shutil.rmtree(home, ignore_errors=True)
+
+
 def _airflow_env(home: Path) -> dict[str, str]:
     return {"AIRFLOW_HOME": str(home), "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
             "AIRFLOW__CORE__DAGS_FOLDER": str(ROOT / "dags"),
@@ -110,17 +121,32 @@ def _with_secret(url: str) -> str:
     return make_conninfo(**{**conninfo_to_dict(url), "password": SECRET})
 
 
-def _dags_test(home: Path, warehouse: str, source: str, runner_env: dict) -> dict:
-    """`airflow dags test` of the DAG for 2026-01-02; its output, run id and task states."""
+def _start_dags_test(home: Path, warehouse: str, source: str, runner_env: dict):
+    """Start `airflow dags test` of the DAG for 2026-01-02 (output to files in `home`)."""
     env = {**os.environ, **_airflow_env(home), **runner_env,
            "AIRFLOW_CONN_WAREHOUSE": airflow_connection(_with_secret(warehouse)),
            # The steps must get the warehouse from the connection, not an inherited variable.
            "PIPELINE_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/not_the_warehouse"}
-    started = time.perf_counter()
-    proc = subprocess.run([str(AIRFLOW), "dags", "test", DAG_ID, "2026-01-02", "-c",
-                           json.dumps({"source": f"{source}/slice.csv"})],
-                          env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT, cwd=ROOT)
-    took = time.perf_counter() - started
+    conf = {"source": f"{source}/slice.csv", "models": MODELS}
+    with (home / "out.log").open("w") as out, (home / "err.log").open("w") as err:
+        proc = subprocess.Popen([str(AIRFLOW), "dags", "test", DAG_ID, "2026-01-02", "-c",
+                                 json.dumps(conf)], env=env, stdout=out, stderr=err, cwd=ROOT)
+    return proc, time.perf_counter(), runner_env["PIPELINE_STEP_RUNNER"]
+
+
+def _finish_dags_test(home: Path, started) -> dict:
+    """Wait for a `_start_dags_test`; its output, run id, task states and rendered fields."""
+    popen, began, runner = started
+    try:
+        popen.wait(timeout=RUN_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        popen.kill()
+        popen.wait(timeout=30)
+        pytest.fail(f"{runner} runner: airflow dags test ran over {RUN_TIMEOUT} s")
+    took = time.perf_counter() - began
+    proc = subprocess.CompletedProcess(popen.args, popen.returncode,
+                                       (home / "out.log").read_text(errors="replace"),
+                                       (home / "err.log").read_text(errors="replace"))
     with sqlite3.connect(home / "airflow.db") as db:
         run_id = db.execute("select run_id from dag_run where dag_id = ? order by id desc limit 1",
                             (DAG_ID,)).fetchone()[0]
@@ -129,7 +155,7 @@ def _dags_test(home: Path, warehouse: str, source: str, runner_env: dict) -> dic
         rendered = " ".join(str(r) for r in db.execute(
             "select rendered_fields from rendered_task_instance_fields where run_id = ?",
             (run_id,)))
-    print(f"\n{runner_env['PIPELINE_STEP_RUNNER']} runner: dags test {took:.1f}s, {states}")
+    print(f"\n{runner} runner: dags test {took:.1f}s, {states}")
     return {"proc": proc, "run_id": run_id, "states": states, "rendered": rendered,
             "seconds": took}
 
@@ -161,11 +187,16 @@ class ContainerWatch:
 
 
 @pytest.fixture(scope="module")
-def runs(containers, docker_client, airflow_home, warehouses, source_url):
+def runs(containers, docker_client, airflow_home, second_airflow_home, warehouses, source_url):
+    started = time.perf_counter()
     with ContainerWatch(docker_client) as watch:
-        docker_run = _dags_test(airflow_home, warehouses["docker"], source_url, containers)
-    local_run = _dags_test(airflow_home, warehouses["local"], source_url,
-                           {"PIPELINE_STEP_RUNNER": "local"})
+        docker_started = _start_dags_test(airflow_home, warehouses["docker"], source_url,
+                                          containers)
+        local_started = _start_dags_test(second_airflow_home, warehouses["local"], source_url,
+                                         {"PIPELINE_STEP_RUNNER": "local"})
+        docker_run = _finish_dags_test(airflow_home, docker_started)
+        local_run = _finish_dags_test(second_airflow_home, local_started)
+    print(f"both runs: {time.perf_counter() - started:.1f}s")
     docker_run["containers"] = [labels for labels, _ in watch.seen.values()
                                 if labels.get("drawpipe.run_id") == docker_run["run_id"]]
     docker_run["images"] = {image for labels, image in watch.seen.values()
@@ -195,6 +226,7 @@ def test_each_task_ran_in_one_container_of_the_step_image(runs, containers, dock
 
 
 def test_the_warehouse_password_appears_nowhere(runs, airflow_home):
+    """Not in the task output, the task log files, nor the rendered template fields."""
     docker_run = runs["docker"]
     assert docker_run["rendered"], "no rendered fields recorded: the check would be vacuous"
     assert SECRET not in docker_run["rendered"]
@@ -212,7 +244,8 @@ def test_containers_and_local_runner_give_the_same_warehouse(runs, warehouses):
     assert docker["silver.predictions"][0] > 0 and docker["gold.prediction_results"][0] >= 0
 
 
-# Runs DockerStepOperator.execute on a stand-in context: only the argv differs from a DAG run.
+# DockerStepOperator.execute on a stand-in context, once per argv: only the argv differs from
+# a DAG run. One process for all cases (importing Airflow and the provider takes a while).
 OPERATOR_SCRIPT = """
 import json, sys
 from types import SimpleNamespace
@@ -220,46 +253,53 @@ sys.path.insert(0, sys.argv[1])
 import drawpipe_operators as ops
 from airflow.providers.docker.exceptions import DockerContainerFailedException
 from airflow.sdk.exceptions import AirflowFailException
-argv, image, docker_host, url = json.loads(sys.argv[2])
-ops.step_call = lambda task_id, game_id, context: SimpleNamespace(argv=argv)
+cases, image, docker_host, url = json.loads(sys.argv[2])
 ops.warehouse_url = lambda: url
-op = ops.docker_step_operator()(task_id="ingest", game_id="powerball", image=image,
-                                 network_mode="host", docker_url=docker_host, mount_tmp_dir=False)
-ti = SimpleNamespace(dag_id="exit_codes", task_id="ingest", run_id="exit-codes", try_number=1)
-try:
-    op.execute({"ti": ti})
-    print("OUTCOME success")
-except AirflowFailException as exc:
-    print("OUTCOME fail-no-retry", exc)
-except DockerContainerFailedException as exc:
-    print("OUTCOME fail-retry", exc)
+for argv in cases:
+    ops.step_call = lambda task_id, game_id, context, argv=argv: SimpleNamespace(argv=argv)
+    op = ops.docker_step_operator()(task_id="ingest", game_id="powerball", image=image,
+                                     network_mode="host", docker_url=docker_host,
+                                     mount_tmp_dir=False)
+    ti = SimpleNamespace(dag_id="exit_codes", task_id="ingest", run_id="exit-codes",
+                         try_number=1)
+    try:
+        op.execute({"ti": ti})
+        print("OUTCOME success", flush=True)
+    except AirflowFailException as exc:
+        print("OUTCOME fail-no-retry", exc, flush=True)
+    except DockerContainerFailedException as exc:
+        print("OUTCOME fail-retry", exc, flush=True)
 """
+EXIT_CASES = [  # argv, the exit code it gets, what the task must do
+    (["ingest", "--no-such-option"], 2, "fail-no-retry"),
+    (["ingest", "--game", "powerball", "--source", "{src}/header_only.csv"], 3, "fail-no-retry"),
+    (["ingest", "--game", "powerball", "--source", "{src}/missing.csv"], 1, "fail-retry"),
+]
 
 
-@pytest.mark.parametrize("argv, outcome", [
-    (["ingest", "--no-such-option"], "fail-no-retry"),                       # exit 2
-    (["ingest", "--game", "powerball", "--source", "{src}/header_only.csv"],  # exit 3: gate
-     "fail-no-retry"),
-    (["ingest", "--game", "powerball", "--source", "{src}/missing.csv"], "fail-retry"),  # 1
-])
-def test_exit_codes_decide_retries(argv, outcome, containers, docker_client, source_url,
-                                   airflow_home, tmp_path):
+def test_exit_codes_decide_retries(containers, docker_client, source_url, airflow_home,
+                                   tmp_path):
+    """2 (refused argv) and 3 (failed gate) fail without retries, 1 retries; nothing is left."""
+    from pipeline.migrate import migrate
+
     name, url = create_database("drawpipe_ctr_exit")
     try:
-        from pipeline.migrate import migrate
-
         migrate(url)
-        argv = [a.replace("{src}", source_url) for a in argv]
+        cases = [[a.replace("{src}", source_url) for a in argv] for argv, _, _ in EXIT_CASES]
         env = {**os.environ, **_airflow_env(airflow_home)}
         proc = subprocess.run(
             [sys.executable, "-c", OPERATOR_SCRIPT, str(ROOT / "dags"),
-             json.dumps([argv, containers["PIPELINE_STEP_IMAGE"], containers["DOCKER_HOST"],
+             json.dumps([cases, containers["PIPELINE_STEP_IMAGE"], containers["DOCKER_HOST"],
                          url])],
-            env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+            env=env, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     finally:
         drop_database(with_dbname(url, "postgres"), name)
-    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("OUTCOME ")]
-    assert lines and lines[-1].split()[1] == outcome, (proc.stdout[-2000:], proc.stderr[-3000:])
+    outcomes = [ln.split() for ln in proc.stdout.splitlines() if ln.startswith("OUTCOME ")]
+    assert len(outcomes) == len(EXIT_CASES), (proc.stdout[-2000:], proc.stderr[-3000:])
+    for (argv, code, expected), outcome in zip(EXIT_CASES, outcomes, strict=True):
+        assert outcome[1] == expected, (argv, outcome)
+        if expected == "fail-no-retry":
+            assert f"step exited {code}:" in " ".join(outcome), (argv, outcome)
     assert docker_client.containers.list(
         all=True, filters={"label": "drawpipe.run_id=exit-codes"}) == []
 
