@@ -31,15 +31,17 @@ def uniform_sums(n_numbers: int, drawn: int) -> tuple[float, float]:
     return log_loss, brier
 
 
-def calibration_metrics(game: Game, scores: pd.DataFrame, model: str, era_name: str,
-                        start, draws: set | None = None) -> dict:
-    """Calibration columns for one model, era and window (empty when the model has no scores)."""
+def calibration_metrics(game: Game, scores: pd.DataFrame, era_name: str, start,
+                        draws=None) -> dict:
+    """Calibration columns for one model's scores in one era (`scores` holds only those), from
+    the window's `start` on and, when given, only on `draws` (one configuration's); empty when
+    there are no scores."""
     from scipy.stats import ttest_1samp
 
-    d = scores[(scores["model_name"] == model) & (scores["era"] == era_name)]
+    d = scores
     if start is not None:
         d = d[d["target_draw_date"] >= start]
-    if draws is not None:  # only the draws one configuration predicted
+    if draws is not None:
         d = d[d["target_draw_date"].isin(draws)]
     if d.empty:
         return {}

@@ -57,18 +57,22 @@ def per_draw(results: list[tuple], game: Game, configs: dict) -> pd.DataFrame:
     for column in ("k", "white", "special", "prize_hits", "jackpot_hits"):
         out[column] = out[column].astype(int)
     starts = np.concatenate([[0], np.cumsum(out["k"].to_numpy())[:-1]])
+    single = {}  # era -> (white pmf, special pmf) of one ticket: the same whatever its numbers
     white_pmfs, special_pmfs = [], []
     for era_name, start, k in zip(out["era"], starts, out["k"], strict=True):
-        era = game.era_named(era_name)
-        if k == 1:
-            picks, specials = [tuple(range(1, era.white_count + 1))], [1]
+        if k == 1 and era_name in single:
+            white, special = single[era_name]
         else:
+            era = game.era_named(era_name)
             tickets = df.iloc[start:start + k]
-            picks = list(tickets[WHITES].itertuples(index=False, name=None))
-            specials = tickets["special_ball"].tolist()
-        white_pmfs.append(white_draw_pmf(picks, era.white_max - era.white_min + 1,
-                                         era.white_count))
-        special_pmfs.append(special_draw_pmf(specials, era.special_max - era.special_min + 1))
+            white = white_draw_pmf(list(tickets[WHITES].itertuples(index=False, name=None)),
+                                   era.white_max - era.white_min + 1, era.white_count)
+            special = special_draw_pmf(tickets["special_ball"].tolist(),
+                                       era.special_max - era.special_min + 1)
+            if k == 1:
+                single[era_name] = white, special
+        white_pmfs.append(white)
+        special_pmfs.append(special)
     out["white_pmf"], out["special_pmf"] = white_pmfs, special_pmfs
     return out
 
@@ -150,6 +154,8 @@ def performance_rows(game: Game, results: list[tuple], draw_dates: list,
     draws = per_draw(results, game, {run: c[0] for run, c in configs.items()})
     config_text = {c[0]: c[1] for c in configs.values()}
     scores = calibration_frame(calibration)
+    scores_of = {key: g for key, g in scores.groupby(["model_name", "era"], sort=False)}
+    no_scores = scores.iloc[0:0]
     rows = []
     for window, (start, end) in window_bounds(draw_dates).items():
         in_window = draws if start is None else draws[draws["target_draw_date"] >= start]
@@ -163,8 +169,8 @@ def performance_rows(game: Game, results: list[tuple], draw_dates: list,
             row.update(_metrics(game, era_name, d))
             # calibration scores carry no run id: a model's scores of a draw are those of the
             # configuration that predicted it, so the draws of this group select them
-            row.update(calibration_metrics(game, scores, model, era_name, start,
-                                           set(d["target_draw_date"])))
+            row.update(calibration_metrics(game, scores_of.get((model, era_name), no_scores),
+                                           era_name, start, d["target_draw_date"]))
             rows.append(row)
     _count_models(rows)
     adjust_family(rows)
