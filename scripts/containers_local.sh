@@ -108,8 +108,9 @@ code_version() {
   local sha dirty=""
   sha=$(git rev-parse --short=12 HEAD 2>/dev/null) || { echo unknown; return; }
   [ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ] || dirty=.dirty
-  echo "$(.venv/bin/python -c 'import pipeline; print(pipeline.__version__)' 2>/dev/null \
-    || echo 0)+g$sha$dirty"
+  # Read from the file, not imported: CI runs `up` before .venv exists, and the same version
+  # string on every `up` keeps the build cache.
+  echo "$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' pipeline/__init__.py)+g$sha$dirty"
 }
 
 build() {  # build FILE TAG [build args...]
