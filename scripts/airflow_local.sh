@@ -64,6 +64,9 @@ PORT="${DRAWPIPE_UI_PORT:-8080}"
 export AIRFLOW__API__HOST=127.0.0.1 AIRFLOW__API__PORT="$PORT"
 export AIRFLOW__API__BASE_URL="http://127.0.0.1:$PORT"
 export AIRFLOW__CORE__EXECUTION_API_SERVER_URL="http://127.0.0.1:$PORT/execution/"
+# A task's calls to the api-server wait 5 s by default: on a busy 2-core machine with SQLite the
+# first ones took longer, and a task whose start call timed out was killed and retried a minute on.
+export AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT="${AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT:-30}"
 export AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION=True
 # Runs start only when triggered here: the nightly schedule (and, on unpausing, the run of its
 # latest past morning) ingests the live NY URL, which is for a deployment with network.
@@ -124,17 +127,24 @@ start_servers() {
   echo "== scheduler, dag-processor, api-server on 127.0.0.1:$PORT (log: $SERVERS_LOG)" >&2
   if ! "$PY" - "$PORT" <<'PY'
 import sys, time, urllib.request
-url = f"http://127.0.0.1:{sys.argv[1]}/api/v2/monitor/health"
+base = f"http://127.0.0.1:{sys.argv[1]}"
 deadline = time.monotonic() + 180
 while time.monotonic() < deadline:
     try:
-        with urllib.request.urlopen(url, timeout=5) as answer:
+        with urllib.request.urlopen(f"{base}/api/v2/monitor/health", timeout=5) as answer:
             if answer.status == 200:
-                sys.exit(0)
+                break
     except OSError:
         pass
     time.sleep(2)
-sys.exit(f"the api-server did not answer {url} within 180 s")
+else:
+    sys.exit(f"the api-server did not answer {base}/api/v2/monitor/health within 180 s")
+# The execution API (what task processes call) builds itself on its first request: make that
+# request here rather than in the first task's start call.
+try:
+    urllib.request.urlopen(f"{base}/execution/health", timeout=60).close()
+except OSError as exc:
+    print(f"   (execution API warm-up: {exc})", file=sys.stderr)
 PY
   then
     tail -20 "$SERVERS_LOG" >&2
