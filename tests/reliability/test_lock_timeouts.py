@@ -126,3 +126,19 @@ def test_a_statement_over_the_statement_timeout_is_one_line(db, monkeypatch):
     assert error_line(info.value) == (
         "a statement ran longer than 0.2 s and was cancelled (PIPELINE_STATEMENT_TIMEOUT_S); "
         "nothing it wrote was published", 1)
+
+
+def test_evaluates_own_advisory_lock_is_bounded_and_named(db, conn, other_session,
+                                                          short_waits):
+    """evaluate still serialises its runs with a session advisory key (pipeline/gold): a
+    reader holding it no longer stalls evaluate; the line names the key's game."""
+    other_session.execute("set role gold_reader")
+    other_session.execute("select pg_advisory_lock(%s)",
+                          (lock_key("gold-evaluate", "powerball"),))
+    started = time.monotonic()
+    code, out, err = _call(["evaluate", "--game", "powerball"])
+    assert code == 1 and out == "" and time.monotonic() - started < 30
+    (line,) = _error_lines(err)
+    assert line.startswith("error: timed out after 3 s waiting for the gold-evaluate lock of "
+                           "game powerball (another session holds it: pid ")
+    assert line.endswith(", ExclusiveLock; the wait is PIPELINE_LOCK_TIMEOUT_S)")
