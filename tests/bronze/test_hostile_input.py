@@ -23,7 +23,8 @@ from pipeline.bronze.sources import read_source
 from pipeline.errors import SourceError
 from tests.conftest import NY_EXPORT, ROOT
 
-pytestmark = pytest.mark.integration
+# Tiers (tests/conftest.py): the tests using `conn` are integration; the memory bound runs a
+# real process (system); the HTTP deadline test waits on real sockets (integration).
 HEADER = '"Draw Date","Winning Numbers","Multiplier"\n'
 MB = 1024 * 1024
 
@@ -59,10 +60,17 @@ def published(conn, day):
                         (day,)).fetchone()
 
 
-def test_unicode_digits_and_separators_never_revise_a_published_draw(conn, tmp_path):
-    ingest("powerball", str(NY_EXPORT))
+def test_unicode_digits_and_separators_never_revise_a_published_draw(conn, tmp_path,
+                                                                     monkeypatch):
+    """The newest 40 draws of the shipped export, published; then the same rows with four of
+    them rewritten (contract.sh edges does it on the whole export, through the CLI)."""
+    monkeypatch.setenv("PIPELINE_MAX_QUARANTINE_RATE", "0.2")
+    lines = NY_EXPORT.read_text(encoding="utf-8").splitlines(keepends=True)[:41]
+    original = tmp_path / "newest.csv"
+    original.write_text("".join(lines), encoding="utf-8")
+    ingest("powerball", str(original))
     before = {day: published(conn, day) for day, *_ in HOSTILE}
-    text = NY_EXPORT.read_text(encoding="utf-8")
+    text = "".join(lines)
     for _, row, hostile, _ in HOSTILE:
         assert row in text
         text = text.replace(row, hostile)
@@ -70,6 +78,7 @@ def test_unicode_digits_and_separators_never_revise_a_published_draw(conn, tmp_p
     src.write_text(text, encoding="utf-8")
     result = ingest("powerball", str(src))
     assert (result["revised"], result["inserted"], result["quarantined"]) == (0, 0, len(HOSTILE))
+    assert result["unchanged"] == 40 - len(HOSTILE)
     assert {day: published(conn, day) for day, *_ in HOSTILE} == before
     reasons = [r[0] for r in conn.execute(
         "select reason from ops.quarantine where batch_id = %s order by line_no",
@@ -121,13 +130,15 @@ def test_a_source_bigger_than_a_lottery_export_is_refused_and_writes_nothing(con
     assert conn.execute("select count(*) from ops.ingest_batches").fetchone() == (0,)
 
 
+@pytest.mark.system
+@pytest.mark.slow
 def test_peak_memory_of_an_ingest_stays_under_300mb_plus_5x_the_input(conn, tmp_path):
-    """A real process on a 6 MB source of repeated and broken rows (the issue's 50x)."""
+    """A real process on a 4 MB source of repeated and broken rows (the issue's 50x)."""
     body = NY_EXPORT.read_text().splitlines(keepends=True)[1:]
     src = tmp_path / "amplify.csv"
     with src.open("w") as fh:
         fh.write(HEADER)
-        while fh.tell() < 6 * MB:
+        while fh.tell() < 4 * MB:
             fh.writelines(body)  # every date again: duplicates
             fh.writelines(['"13/45/2020","01 02 03 04 05 06","2"\n'] * 2000)  # bad dates
     size = src.stat().st_size
@@ -139,7 +150,7 @@ def test_peak_memory_of_an_ingest_stays_under_300mb_plus_5x_the_input(conn, tmp_
     stored, counted = conn.execute(
         "select (select count(*) from ops.quarantine), quarantined from ops.ingest_batches"
     ).fetchone()
-    assert stored == 10_000 and counted > 100_000
+    assert stored == 10_000 and counted > 90_000
 
 
 def _run_measured(args, tmp_path) -> tuple[int, float, str]:
@@ -158,6 +169,7 @@ def _run_measured(args, tmp_path) -> tuple[int, float, str]:
     return proc.returncode, usage.ru_maxrss / 1024, (tmp_path / "err").read_text()
 
 
+@pytest.mark.integration
 def test_http_deadline_covers_the_whole_transfer(trickle_server, monkeypatch):
     monkeypatch.setenv("PIPELINE_HTTP_ATTEMPTS", "1")
     for phase in ("headers", "body"):

@@ -26,7 +26,7 @@ from pipeline.errors import SourceError
 from pipeline.games import get_game
 from tests.conftest import NY_EXPORT
 
-SETTINGS = settings(max_examples=150, deadline=None, database=None,
+SETTINGS = settings(max_examples=100, deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow])
 TODAY = dt.date(2026, 1, 1)
 GAME = get_game("powerball")
@@ -127,7 +127,7 @@ def test_any_fields_give_a_literal_draw_or_a_reason(row):
     check_outcome(row)
 
 
-@SETTINGS
+@settings(SETTINGS, max_examples=50)  # three validations of a whole source per example
 @given(rows=st.lists(hostile_rows(), min_size=1, max_size=12), chunk=st.integers(1, 5))
 def test_any_rows_through_the_readers(rows, chunk):
     """Whole sources: the chunked fast path, the row path and every chunk size agree, and
