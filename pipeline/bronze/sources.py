@@ -222,7 +222,7 @@ def read_source(source: str, *, attempts: int | None = None, timeout: float | No
     limit = max_bytes()
     if is_url(source):
         _refuse_credentials(source)
-        attempts = attempts or int(_setting("PIPELINE_HTTP_ATTEMPTS", HTTP_ATTEMPTS))
+        attempts = attempts or max(1, int(_setting("PIPELINE_HTTP_ATTEMPTS", HTTP_ATTEMPTS)))
         timeout = timeout or _setting("PIPELINE_HTTP_TIMEOUT_S", HTTP_TIMEOUT_S)
         backoff = backoff if backoff is not None else _setting("PIPELINE_HTTP_BACKOFF_S",
                                                                 BACKOFF_S, zero_ok=True)
