@@ -17,9 +17,10 @@ import logging
 import time
 import uuid
 
+from pipeline.bronze import audits as bronze_audits
 from pipeline.db import database_url, load_sql
 from pipeline.games import WEEKDAYS, Game, get_game
-from pipeline.quality import bronze_audits, gx_runner
+from pipeline.quality import gx_runner
 from pipeline.quality.results import CheckResult
 
 log = logging.getLogger(__name__)

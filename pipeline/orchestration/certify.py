@@ -24,26 +24,13 @@ from pipeline.quality.results import CheckResult, GateFailedError
 log = logging.getLogger(__name__)
 
 
-def _published_check(stage: str):
-    """The quality layer's check of published rows for `stage`, or None if it has none yet."""
-    from pipeline.quality.gate import published_check
-
-    try:
-        return published_check(stage)
-    except PipelineError as exc:
-        log.info("%s", exc)
-        return None
-
-
 def _latest_gate(stage: str, game: str, since: dt.datetime | None):
     with connect() as conn:
         return run_sql(conn, "orchestration/latest_gate_run.sql",
                        {"stage": stage, "game": game, "since": since}).fetchone()
 
 
-def _recheck_published(stage: str, game: str) -> dict | None:
-    if _published_check(stage) is None:
-        return None
+def _recheck_published(stage: str, game: str) -> dict:
     from pipeline.quality.gate import run_published_check
 
     with connect() as conn:

@@ -20,8 +20,9 @@ from pipeline.db import run_sql
 from pipeline.games import Game, get_game
 from pipeline.gold import verdicts
 from pipeline.gold.prizes import baseline, classify
-from pipeline.quality import era_rules, gx_runner, partitions
+from pipeline.quality import gx_runner, partitions
 from pipeline.quality.results import CheckResult
+from pipeline.silver import era_rules
 
 TOLERANCE = 1e-12
 WHITES = ["white_1", "white_2", "white_3", "white_4", "white_5"]

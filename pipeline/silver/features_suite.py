@@ -19,8 +19,9 @@ import time
 
 from pipeline.db import run_sql
 from pipeline.games import Game, get_game
-from pipeline.quality import era_rules, gx_runner, partitions
+from pipeline.quality import gx_runner, partitions
 from pipeline.quality.results import CheckResult
+from pipeline.silver import era_rules
 from pipeline.silver.audit import audit, audit_kinds
 from pipeline.silver.eras import era_sql_params
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.bronze.ingest import ingest
+from pipeline.bronze.suite import expectation_list
 from pipeline.games import get_game
-from pipeline.quality.bronze_suite import expectation_list
 from pipeline.quality.gate import run_gate
 from pipeline.quality.results import GateFailedError
 from tests.conftest import NY_EXPORT
