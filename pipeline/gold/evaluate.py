@@ -10,6 +10,7 @@ a second run waits instead of clearing the first one's staging rows.
 from __future__ import annotations
 
 import logging
+import threading
 import uuid
 
 from pipeline.db import advisory_xact_lock, connect, lock_key, run_sql
@@ -17,32 +18,65 @@ from pipeline.games import get_game
 from pipeline.gold.frequency import number_frequencies
 from pipeline.gold.performance import performance_rows
 from pipeline.gold.reference import baseline_rows, prize_tier_rows
-from pipeline.gold.scoring import score_rows
+from pipeline.gold.scoring import outcome_params
 from pipeline.gold.tables import PERFORMANCE_COLUMNS, SUMMARY_COLUMNS, copy_rows
 from pipeline.ops.faults import fault_point
+from pipeline.quality import gx_runner
 from pipeline.quality.gate import run_gate
 
 log = logging.getLogger(__name__)
 
 
-def _stage(conn, game, staging_id: uuid.UUID) -> tuple[int, int, list[tuple]]:
-    params = {"game": game.id}
+def _import_heavy_modules(with_gate: bool) -> None:
+    """scipy (performance) and Great Expectations (the gate): seconds of imports per process."""
+    import scipy.signal  # noqa: F401
+    import scipy.stats  # noqa: F401
+
+    if with_gate:
+        gx_runner.expectations()
+
+
+def _preload(skip_checks: bool) -> threading.Thread:
+    """Import performance's and the gate's libraries in a thread while the stage's SQL runs:
+    the main thread mostly waits on PostgreSQL there (scoring, calibration), so the 3-6 s of
+    imports overlap with it instead of following it. Joined before anything uses them."""
+    thread = threading.Thread(target=_import_heavy_modules, args=(not skip_checks,),
+                              name="gold-preload", daemon=True)
+    thread.start()
+    return thread
+
+
+def _stage(conn, game, staging_id: uuid.UUID, preload: threading.Thread | None = None
+           ) -> tuple[int, int, list[tuple]]:
+    params = {"game": game.id, "staging_id": staging_id}
     with conn.transaction():
         run_sql(conn, "gold/clear_staging.sql", params)
-        joined = run_sql(conn, "gold/predictions_with_draws.sql", params).fetchall()
-        results = score_rows(game, joined)
-        copy_rows(conn, "staging.prediction_results", (r + (staging_id,) for r in results))
+        for (era_name,) in run_sql(conn, "gold/draw_eras.sql", params).fetchall():
+            game.era_named(era_name)  # a draw's era missing from the game file: an error
+        scored = run_sql(conn, "gold/score_predictions.sql",
+                         {**params, **outcome_params(game)}).rowcount
+        results = staged_results_frame(conn, params)
         draws = run_sql(conn, "gold/draws_of_game.sql", params).fetchall()
         calibration = run_sql(conn, "gold/calibration_by_draw.sql", params).fetchall()
         configs = {str(run): (cid, text) for run, cid, text in
                    run_sql(conn, "gold/model_configs.sql", params).fetchall()}
+        if preload is not None:
+            preload.join()
         perf, verdict = performance_rows(game, results, [d[0] for d in draws], calibration,
                                          configs)
         copy_rows(conn, "staging.model_performance",
                   (tuple(r.get(c) for c in PERFORMANCE_COLUMNS) + (staging_id,) for r in perf))
         copy_rows(conn, "staging.verdict_summary",
                   [tuple(verdict[c] for c in SUMMARY_COLUMNS) + (staging_id,)])
-    return len(results), len(perf), draws
+    return scored, len(perf), draws
+
+
+def staged_results_frame(conn, params: dict):
+    """The staged results as a DataFrame of the columns performance_rows reads."""
+    import pandas as pd
+
+    cur = run_sql(conn, "gold/staged_results.sql", params)
+    return pd.DataFrame(cur.fetchall(), columns=[c.name for c in cur.description])
 
 
 def _publish(conn, game, staging_id: uuid.UUID, draws: list[tuple]) -> dict:
@@ -87,9 +121,10 @@ def evaluate(game_id: str, *, skip_checks: bool = False) -> dict:
     staging_id = uuid.uuid4()
     lock = lock_key("gold-evaluate", game_id)
     with connect(autocommit=True) as conn:  # each `conn.transaction()` below is a real one
+        run_sql(conn, "gold/session_settings.sql")
         conn.execute("select pg_advisory_lock(%s)", (lock,))
         try:
-            scored, perf_rows, draws = _stage(conn, game, staging_id)
+            scored, perf_rows, draws = _stage(conn, game, staging_id, _preload(skip_checks))
             run_sql(conn, "gold/analyze_staged_results.sql")
             with conn.transaction():
                 run_gate(conn, "gold", game_id, f"evaluate:{game_id}", str(staging_id),

@@ -32,7 +32,7 @@ KEYS = ["model_name", "config_id", "era", "target_draw_date"]
 WHITES = ["white_1", "white_2", "white_3", "white_4", "white_5"]
 
 
-def per_draw(results: list[tuple], game: Game, configs: dict) -> pd.DataFrame:
+def per_draw(results: list[tuple] | pd.DataFrame, game: Game, configs: dict) -> pd.DataFrame:
     """One row per (model_name, config_id, era, target_draw_date) with totals and exact null
     pmfs. `configs` maps each model_run_id to its config_id (sql/gold/model_configs.sql); a
     model has one prediction set per draw, so its tickets of one draw share one configuration.
@@ -40,7 +40,8 @@ def per_draw(results: list[tuple], game: Game, configs: dict) -> pd.DataFrame:
     Totals are one grouped aggregation. A draw with one ticket has its era's hypergeometric
     null whatever the numbers, so only draws with several tickets need their overlap's pmf.
     """
-    df = pd.DataFrame(results, columns=list(RESULT_COLUMNS))
+    df = (results.copy() if isinstance(results, pd.DataFrame)
+          else pd.DataFrame(results, columns=list(RESULT_COLUMNS)))
     df["config_id"] = df["model_run_id"].astype(str).map(configs)
     if df["config_id"].isna().any():
         raise ValueError("a prediction's model run is missing from silver.model_runs")
@@ -141,15 +142,17 @@ def _count_models(rows: list[dict]) -> None:
         r["n_models_compared"] = families[(r["era"], r["window_name"])]
 
 
-def performance_rows(game: Game, results: list[tuple], draw_dates: list,
+def performance_rows(game: Game, results: list[tuple] | pd.DataFrame, draw_dates: list,
                      calibration: list[tuple], configs: dict[str, tuple[str, str]]
                      ) -> tuple[list[dict], dict]:
     """Every (model_name, config_id, era, window_name) row with at least one scored prediction,
     with the verdict protocol applied (pipeline/gold/verdicts.py), and the game's summary row.
 
+    `results` are result tuples (RESULT_COLUMNS order) or a DataFrame holding at least the
+    columns per_draw reads (sql/gold/staged_results.sql);
     `configs` maps model_run_id to (config_id, config JSON text).
     """
-    if not results:
+    if len(results) == 0:
         return [], summary(game.id, [], None)
     draws = per_draw(results, game, {run: c[0] for run, c in configs.items()})
     config_text = {c[0]: c[1] for c in configs.values()}

@@ -29,6 +29,8 @@ WHITES = ["white_1", "white_2", "white_3", "white_4", "white_5"]
 KEY = ["model_name", "game", "target_draw_date", "ticket"]
 RESULT_SAMPLE = [*KEY[:1], "target_draw_date", "ticket", "era", "rule_era", "white_matches",
                  "special_match", "prize_tier"]
+TIER_COLUMNS = ["era", "white_matches", "special_match", "prize_tier", "is_jackpot", "prize_usd",
+                "n", "example"]
 TIER_SAMPLE = ["era", "white_matches", "special_match", "prize_tier", "is_jackpot", "prize_usd",
                "n", "example", "outcome"]
 
@@ -54,7 +56,13 @@ def allowed_outcomes(game: Game) -> list[str]:
             for era in game.eras for w in range(era.white_count + 1) for s in (False, True)]
 
 
-def validate_results(conn, game: Game, params: dict) -> list[CheckResult]:
+def tier_combinations(conn, params: dict):
+    """sql/quality/gold_tier_combinations.sql as a frame: read once, checked twice (GX and the
+    Python audit below)."""
+    return gx_runner.frame_from_sql(conn, "quality/gold_tier_combinations.sql", params)
+
+
+def validate_results(conn, game: Game, params: dict, tiers=None) -> list[CheckResult]:
     E = gx_runner.expectations()
     frame = gx_runner.frame_from_sql(conn, "quality/gold_results.sql", params)
     frame = era_rules.add_era_columns(frame, game, "target_draw_date")
@@ -69,7 +77,7 @@ def validate_results(conn, game: Game, params: dict) -> list[CheckResult]:
         E.ExpectColumnValuesToBeInSet(column="special_match", value_set=[True, False]),
         E.ExpectColumnPairValuesToBeEqual(column_A="era", column_B="rule_era"),
     ], name=f"gold.results.{game.id}", sample_columns=RESULT_SAMPLE)
-    tiers = gx_runner.frame_from_sql(conn, "quality/gold_tier_combinations.sql", params)
+    tiers = tier_combinations(conn, params) if tiers is None else tiers.copy()
     tiers["outcome"] = [outcome(*row) for row in tiers[
         ["era", "white_matches", "special_match", "prize_tier", "is_jackpot",
          "prize_usd"]].itertuples(index=False)]
@@ -112,10 +120,11 @@ def _same_prize(a, b) -> bool:
     return Decimal(str(a)) == Decimal(str(b))
 
 
-def tier_consistent(conn, params, game) -> CheckResult:
+def tier_consistent(conn, params, game, tiers=None) -> CheckResult:
     bad = []
-    for era, w, s, tier, jackpot, prize, n, example in run_sql(
-            conn, "quality/gold_tier_combinations.sql", params).fetchall():
+    tiers = tier_combinations(conn, params) if tiers is None else tiers
+    for era, w, s, tier, jackpot, prize, n, example in tiers[TIER_COLUMNS].itertuples(
+            index=False, name=None):
         want_tier, want_jackpot, want_prize = classify(game.era_named(era), w, s)
         if (tier, jackpot) != (want_tier, want_jackpot) or not _same_prize(prize, want_prize):
             bad.append({"era": era, "white_matches": w, "special_match": s, "prize_tier": tier,
@@ -157,12 +166,13 @@ def performance_sane(conn, params, game) -> CheckResult:
 
 
 def _run(conn, game: Game, params: dict) -> list[CheckResult]:
+    tiers = tier_combinations(conn, params)
     return [
-        *validate_results(conn, game, params),
+        *validate_results(conn, game, params, tiers),
         matches_in_range(conn, params),
         matches_equal_recount(conn, params),
         *counts_equal_predictions(conn, params),
-        tier_consistent(conn, params, game),
+        tier_consistent(conn, params, game, tiers),
         performance_sane(conn, params, game),
     ]
 
