@@ -15,6 +15,8 @@ BENCH_EVAL_SCORES=0 leaves prediction_scores empty (calibration columns stay nul
 Lines per size, each in its own process on the same database:
 - sql_recount (reference): one INSERT ... SELECT of every prediction joined to its draw with
   its white and special matches, into an unindexed table: scoring in bare SQL.
+- score_scan (a floor, not a target): `count(*), sum(score)` over silver.prediction_scores,
+  i.e. reading once the ~95 per-number scores per prediction that calibration must read.
 - first: `pipeline.cli.main(["evaluate", "--game", G])` per game into an empty gold: score,
   performance, gate, publish. stage/gate/publish seconds are the step's own functions, summed
   over games; performance_seconds (the Python building model_performance) is part of stage;
@@ -257,6 +259,21 @@ def _sql_recount(url: str) -> dict:
     return {"scored": cur.rowcount}
 
 
+SCORE_SCAN = """
+select count(*), sum(score) from silver.prediction_scores
+"""
+
+
+def _score_scan(url: str) -> dict:
+    """Read every per-number score once (what calibration cannot do without): a floor."""
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        conn.execute("set jit = off")
+        n = conn.execute(SCORE_SCAN).fetchone()[0]
+    return {"score_rows_read": n}
+
+
 def _timed(module, name: str, totals: dict, key: str) -> None:
     """Wrap module.name so its seconds are summed into totals[key] (this process only)."""
     inner = getattr(module, name)
@@ -346,6 +363,10 @@ def run(rows: int | None) -> None:
                 ref = measure(_sql_recount, url)
                 emit("gold_evaluate.sql_recount", n, ref, None, **common,
                      **_per_row("sql_recount", ref, n, smallest))
+                if WITH_SCORES:
+                    scan = measure(_score_scan, url)
+                    emit("gold_evaluate.score_scan", n, scan, "sql_recount", ref["seconds"],
+                         **common, **_per_row("score_scan", scan, n, smallest))
                 for line in ("first", "rerun"):
                     m = measure(_evaluate_all, sorted(dates))
                     if "error" in m:
