@@ -1,13 +1,22 @@
-"""`run`: every step in order in one process, gates included (what the DAG does, no Airflow)."""
+"""`run`: every step of the DAG, in order, in this one process, gates included (no Airflow).
 
+The same plan (pipeline.orchestration.steps) and the same argv as the DAG's tasks, each parsed by
+its command's own options and run by the same step functions. The first failure stops the run
+with that step's error (a failed gate keeps its exit code 3).
+"""
+
+import argparse
 import datetime as dt
+import importlib
+import logging
+import time
 
 from pipeline.commands.options import add_game, iso_date
 
+log = logging.getLogger(__name__)
+
 
 def _logical(value: str) -> dt.datetime:
-    import argparse
-
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
@@ -29,10 +38,26 @@ def configure(parser):
                              "a date without a zone is UTC); the next draw after it is predicted")
 
 
+def _step(argv: tuple[str, ...]):
+    """The command module and its parsed arguments for one planned argv."""
+    from pipeline.errors import ConfigError
+
+    command, *rest = argv
+    module = importlib.import_module(f"pipeline.commands.{command}")
+    parser = argparse.ArgumentParser(prog=f"python -m pipeline {command}", exit_on_error=False)
+    module.configure(parser)
+    try:
+        args = parser.parse_args(rest)
+    except (argparse.ArgumentError, SystemExit) as exc:  # the plan must never be refused
+        raise ConfigError(f"the CLI refused the generated step {' '.join(argv)!r}") from exc
+    args.command = command
+    return module, args
+
+
 def run(args) -> dict:
     from pipeline.games import get_game
-    from pipeline.orchestration.inprocess import run_all
     from pipeline.orchestration.params import validate_params
+    from pipeline.orchestration.steps import plan
 
     raw = {"source": args.source, "retrain": args.retrain, "dry_run": args.dry_run,
            "from_date": args.from_date.isoformat() if args.from_date else None,
@@ -41,5 +66,23 @@ def run(args) -> dict:
            "tickets": args.tickets}
     if raw["source"] is None:
         raw.pop("source")  # the Param's default: the game's official URL
-    params = validate_params(get_game(args.game), raw)
-    return run_all(args.game, params, args.logical_date or dt.datetime.now(dt.UTC))
+    game = get_game(args.game)
+    params = validate_params(game, raw)
+    logical = args.logical_date or dt.datetime.now(dt.UTC)
+    calls = plan(game, params, logical, dt.datetime.now(dt.UTC))  # complete before any step
+    steps = []
+    for call in calls:
+        if call.argv is None:
+            log.info("%s skipped: %s", call.task_id, call.skip_reason)
+            steps.append({"step": call.task_id, "skipped": call.skip_reason})
+            continue
+        module, step_args = _step(call.argv)
+        log.info("%s: python -m pipeline %s", call.task_id, " ".join(call.argv))
+        started = time.perf_counter()
+        result = module.run(step_args)
+        if result.get("certified") is False:
+            log.info("%s: %s", call.task_id, result.get("reason"))
+        steps.append({"step": call.task_id, "argv": list(call.argv), "result": result,
+                      "seconds": round(time.perf_counter() - started, 3)})
+    return {"game": args.game, "logical_date": logical.isoformat(),
+            "dry_run": params.dry_run, "steps": steps}

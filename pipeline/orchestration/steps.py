@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
 
-from pipeline.errors import ConfigError
 from pipeline.games import Game
 from pipeline.orchestration.params import RunParams
 from pipeline.orchestration.schedule import target_draw_date
@@ -52,21 +50,9 @@ class StepCall:
     skip_reason: str | None = None
 
 
-@lru_cache(maxsize=32)
-def options(command: str) -> frozenset[str]:
-    """The option strings the installed CLI accepts for one step; ConfigError if it is missing."""
-    from pipeline.cli import _module, build_parser
-
-    if _module(command) is None:
-        raise ConfigError(f"step {command!r} is not available in this build")
-    parser = build_parser()
-    sub = next(a for a in parser._actions if a.dest == "command")
-    return frozenset(o for a in sub.choices[command]._actions for o in a.option_strings)
-
-
-def _need(command: str, option: str, why: str) -> None:
-    if option not in options(command):
-        raise ConfigError(f"{why}, but `{command}` has no {option} option in this build")
+# Steps that stage and check without publishing when given --dry-run (the others are skipped in a
+# dry run); tests/orchestration/test_steps.py checks this against the CLI's own parser.
+DRY_RUN_COMMANDS = frozenset({"ingest"})
 
 
 def _predict_argv(game: Game, p: RunParams, logical: dt.datetime) -> list[str]:
@@ -79,12 +65,11 @@ def _predict_argv(game: Game, p: RunParams, logical: dt.datetime) -> list[str]:
     if p.models:
         argv += ["--models", ",".join(p.models)]
     if p.tickets is not None:
-        _need(argv[0], "--tickets", "tickets was given")
         argv += ["--tickets", str(p.tickets)]
     if p.retrain and argv[0] == "backtest":
-        _need("backtest", "--retrain-every", "retrain was given")
         argv += ["--retrain-every", "1"]
-    # `predict` refits every model on all draws before its one target: retrain adds nothing.
+    # `predict` has no --retrain-every: it fits where the configured cadence says, as the
+    # backtests it is compared with do (docs/silver.md, "No look-ahead").
     return argv
 
 
@@ -96,7 +81,6 @@ def step_call(task_id: str, game: Game, p: RunParams, logical: dt.datetime,
     """
     step = STEPS[task_id]
     if step.layer:
-        options("certify")
         if p.dry_run:
             return StepCall(task_id, None, "dry run: nothing was published to certify")
         since = ("--since", started.isoformat()) if started else ()
@@ -109,9 +93,8 @@ def step_call(task_id: str, game: Game, p: RunParams, logical: dt.datetime,
         argv = _predict_argv(game, p, logical)
     else:
         argv = [step.command, "--game", game.id]
-    supported = options(argv[0])
     if p.dry_run:
-        if task_id == "publish" or "--dry-run" not in supported:
+        if argv[0] not in DRY_RUN_COMMANDS:
             return StepCall(task_id, None, f"dry run: `{argv[0]}` would publish "
                             "(it has no --dry-run)")
         argv.append("--dry-run")

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
 from pipeline.cli import build_parser
-from pipeline.errors import ConfigError
 from pipeline.games import get_game, load_games
 from pipeline.orchestration.params import validate_params
-from pipeline.orchestration.steps import SEQUENCE, plan, step_call
+from pipeline.orchestration.steps import DRY_RUN_COMMANDS, SEQUENCE, plan
 
 PB = get_game("powerball")
 LOGICAL = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
@@ -65,13 +62,21 @@ def test_dry_run_stages_and_checks_but_publishes_nothing():
                for x in ("bronze", "features", "predictions", "gold"))
 
 
-def test_a_step_missing_from_the_build_is_a_clear_error(monkeypatch):
-    import pipeline.orchestration.steps as steps
+def test_the_plan_knows_which_steps_have_a_dry_run():
+    from pipeline.cli import build_parser
 
-    steps.options.cache_clear()
-    monkeypatch.setattr("pipeline.cli._module", lambda name: None)
-    try:
-        with pytest.raises(ConfigError, match="not available"):
-            step_call("features", PB, validate_params(PB, {}), LOGICAL)
-    finally:
-        steps.options.cache_clear()
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    have = {name for name, p in sub.choices.items()
+            if any("--dry-run" in a.option_strings for a in p._actions)} - {"run"}
+    assert have == DRY_RUN_COMMANDS
+
+
+def test_every_planned_argv_is_accepted_by_the_cli():
+    from pipeline.cli import build_parser
+
+    parser = build_parser()
+    for raw in ({}, {"dry_run": True}, {"from_date": "2025-01-01", "to_date": "2025-12-31",
+                                         "retrain": True, "tickets": 3, "models": ["gbm"]}):
+        for call in plan(PB, validate_params(PB, raw), LOGICAL):
+            if call.argv is not None:
+                parser.parse_args(list(call.argv))  # exits 2 on anything it refuses
