@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from pipeline.silver.models.registry import MODELS
-from tests.conftest import NORMALIZED, run_cli
-from tests.silver.helpers import cli_json, ingest
+from tests.conftest import call_cli
+from tests.silver.helpers import cli_json
 
 pytestmark = pytest.mark.integration
 
@@ -21,8 +21,7 @@ def _counts(conn):
                         " (select count(*) from silver.model_runs)").fetchone()
 
 
-def test_predict_next_draw_with_every_model_then_rerun(conn):
-    ingest(NORMALIZED)
+def test_predict_next_draw_with_every_model_then_rerun(conn, history):
     out = cli_json("predict", "--game", "powerball", "--for-date", TARGET,
                    "--models", ",".join(MODELS))
     assert out["last_draw_used"] == "2025-12-31" and out["history_draws"] == 1889
@@ -47,25 +46,30 @@ def test_predict_next_draw_with_every_model_then_rerun(conn):
     scores = dict(conn.execute("select number, score from silver.prediction_scores where"
                                " model_name = 'frequency' and ball_type = 'white'").fetchall())
     assert sorted(scores[n] for n in freq[2:7]) == sorted(scores[n] for n in top)
-    runs = conn.execute("select count(*) from silver.model_runs where train_last_draw"
-                        " <> '2025-12-31' or n_train_draws < 1").fetchone()[0]
-    assert runs == 0
+    # score-only models use every draw before the target; fitted models the rows before the
+    # latest multiple of retrain_every (50) at or before the target's row 1889: a backtest's
+    # fit point for the same draw
+    fitted_until = conn.execute("select draw_date from bronze.draws where game = 'powerball'"
+                                " order by draw_date offset 1849 limit 1").fetchone()[0]
+    runs = dict(conn.execute("select model_name, train_last_draw from silver.model_runs"
+                             " where n_train_draws >= 1").fetchall())
+    assert sorted(runs) == sorted(MODELS)
+    assert {m: str(d) for m, d in runs.items()} == {
+        m: str(fitted_until) if m in ("logistic", "gbm") else "2025-12-31" for m in MODELS}
     before = _counts(conn)
     cli_json("predict", "--game", "powerball", "--for-date", TARGET, "--models", ",".join(MODELS))
     assert _counts(conn) == before
     assert conn.execute(TICKETS, (TARGET,)).fetchall() == rows
 
 
-def test_default_models_are_at_least_five(conn):
-    ingest(NORMALIZED)
+def test_default_models_are_at_least_five(conn, history):
     cli_json("predict", "--game", "powerball", "--for-date", TARGET)
     n = conn.execute("select count(distinct model_name) from silver.predictions"
                      " where target_draw_date = %s", (TARGET,)).fetchone()[0]
     assert n >= 5
 
 
-def test_tickets_and_params_override(conn, tmp_path):
-    ingest(NORMALIZED)
+def test_tickets_and_params_override(conn, tmp_path, history):
     config = tmp_path / "silver.toml"
     config.write_text("[models.frequency]\nwindow = 25\n")
     out = cli_json("predict", "--game", "powerball", "--for-date", TARGET, "--tickets", "4",
@@ -87,13 +91,12 @@ def test_tickets_and_params_override(conn, tmp_path):
     (("--for-date", TARGET, "--param", "gbm.max_iters=3"), "unknown setting 'max_iters'"),
     (("--for-date", TARGET, "--tickets", "0"), "must be at least 1"),
 ])
-def test_bad_input_is_a_clear_error(conn, args, message):
-    ingest(NORMALIZED)
-    proc = run_cli("predict", "--game", "powerball", *args)
+def test_bad_input_is_a_clear_error(conn, args, message, history):
+    proc = call_cli("predict", "--game", "powerball", *args)
     assert proc.returncode != 0 and message in proc.stderr, proc.stderr[-500:]
     assert _counts(conn) == (0, 0, 0)
 
 
 def test_unknown_game_is_refused(db):
-    proc = run_cli("predict", "--game", "keno", "--for-date", TARGET)
+    proc = call_cli("predict", "--game", "keno", "--for-date", TARGET)
     assert proc.returncode != 0 and "unknown game 'keno'" in proc.stderr
