@@ -1,4 +1,9 @@
-"""Ingest one source into bronze: read, validate, stage, gate, publish (one transaction).
+"""Ingest one source into bronze: read, validate, stage, gate, publish.
+
+Three transactions: staging (the batch row and its staged rows together), the gate over the
+batch's staged rows, and the publish (revisions, upsert and the batch's counts at once, under
+the game's partition lock). The staged rows belong to this batch alone, so what the gate passed
+is exactly what is published, or nothing is.
 
 Validation streams: each chunk of rows is validated and written (COPY) before the next one is
 parsed, inside the staging transaction, so a source that fails half-way writes nothing. Peak

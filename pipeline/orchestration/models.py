@@ -13,8 +13,8 @@ from pathlib import Path
 from pipeline.errors import ConfigError
 
 SILVER_CONFIG = Path(__file__).resolve().parent.parent / "silver" / "config.toml"
-# The models issue 3 requires; used only when the silver config is absent.
-CONTRACT_MODELS = ("random", "frequency", "gap", "logistic", "forest")
+# The shipped registry's models; used only when the silver config is absent.
+CONTRACT_MODELS = ("random", "frequency", "gap", "logistic", "gbm")
 
 
 def model_names(config: Path = SILVER_CONFIG) -> tuple[str, ...]:

@@ -1,9 +1,9 @@
 """The step sequence of one run and the exact `python -m pipeline` argv of each step.
 
 Every step publishes through its own gate (write, audit, publish). The check_<layer> steps then
-certify the layer (`certify <stage>`): the gate of this run's publish passed, was not skipped,
-and the published rows pass again where the quality layer has a published check. Only then does
-the DAG emit the layer's Asset. A dry run stages and checks but publishes nothing, so it skips
+certify the layer (`certify <stage>`): the gate of this run's publish passed and was not skipped
+(re-validating the published rows is opt-in, `--recheck`). Only then does the DAG emit the
+layer's Asset. A dry run stages and checks but publishes nothing, so it skips
 the certifications and every step that has no --dry-run of its own.
 """
 

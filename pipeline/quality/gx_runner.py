@@ -1,9 +1,11 @@
 """Run Great Expectations 1.x expectations on a DataFrame and return CheckResults.
 
-Why a DataFrame and not a GX SQL datasource: GX would read through its own SQLAlchemy
-engine, which cannot see rows a step staged in a transaction it has not committed yet; the
-gate's psycopg connection can. The rows are fetched once on that connection (restricted to
-one staging_id by bound parameters) and validated in memory: 0.1-0.2 s for a real batch.
+Two ways in. A DataFrame (features, predictions, gold): GX would read through its own
+SQLAlchemy engine, which cannot see rows a step staged in a transaction it has not committed
+yet; the gate's psycopg connection can, so the rows are fetched once on it (one staging_id, by
+bound parameters) and validated in memory. A SQL datasource (bronze, whose staged rows are
+committed before its gate): GX runs the expectations as queries in PostgreSQL, so a large batch
+is never pulled into memory.
 
 GX costs 3 s to import, so it is imported on first use, and its ephemeral context (no files,
 no network, no telemetry) is built once per process and reused by every gate.
