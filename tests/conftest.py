@@ -1,10 +1,31 @@
-"""Shared fixtures: one real PostgreSQL database per test run, migrated once, emptied per test."""
+"""Shared fixtures and the test tiers.
+
+Databases: one real PostgreSQL database per pytest process (each xdist worker has its own),
+migrated once and emptied per test (`db`); a test that asks for `history` gets instead its own
+copy of a template database holding the shipped history, ingested once per process.
+
+Tiers: every test is exactly one of
+  unit         no database, no subprocess; seconds for the whole tier (guarded at run time)
+  integration  a real PostgreSQL; steps called in this process (`call_cli`)
+  system       the CLI contract through `python -m pipeline` subprocesses, DAG runs, Celery,
+               kill -9, containers
+A test's tier is its explicit mark (`pytestmark = pytest.mark.system`, on a class or a test),
+else its folder's (SYSTEM_FOLDERS, UNIT_FOLDERS), else `integration` when it uses the database
+(the `database_url` fixture, directly or through `db`, `conn`, `history`, ...), else `unit`.
+The `airflow`, `celery` and `containers` marks make a test `system` (an `integration` mark
+beside them, from before the tiers, is ignored). Two tiers on one test is a collection error.
+Run one: `./test.sh -m unit`, `./test.sh -m "unit or integration"`, `./test.sh -m system`.
+"""
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import subprocess
 import sys
+import traceback
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -12,12 +33,76 @@ import pytest
 os.environ.setdefault("TQDM_DISABLE", "1")
 os.environ.setdefault("PYTHONWARNINGS", "ignore")
 
-from tests.dbutil import create_database, drop_database, truncate_all  # noqa: E402
+from tests.dbutil import (  # noqa: E402
+    clone_database,
+    close_connections,
+    create_database,
+    drop_database,
+    truncate_all,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data" / "powerball"
 NY_EXPORT = DATA / "ny_open_data_export_2010_2025.csv"
 NORMALIZED = DATA / "draws_2010_2025.csv"
+
+TIERS = ("unit", "integration", "system")
+# Marks that make a test a system test whatever else it says.
+SYSTEM_MARKS = ("airflow", "celery", "containers")
+# tests/<folder>: the tier of a test that names none (new files there included).
+SYSTEM_FOLDERS = ("airflow", "containers", "scaleout", "system")
+UNIT_FOLDERS = ("unit",)
+_TIER = pytest.StashKey[str]()
+
+
+def _tier(item) -> tuple[set[str], str]:
+    """(the tiers the test's marks name, the tier it gets)."""
+    named = {m.name for m in item.iter_markers() if m.name in TIERS}
+    if any(item.get_closest_marker(m) for m in SYSTEM_MARKS):
+        # Older files say `integration` (then: "talks to PostgreSQL") beside `containers` or
+        # `celery`: the system mark decides.
+        named = (named - {"integration"}) | {"system"}
+    if named:
+        return named, min(named)
+    parts = Path(str(item.path)).resolve().relative_to(ROOT / "tests").parts
+    folder = parts[0] if len(parts) > 1 else ""
+    if folder in SYSTEM_FOLDERS:
+        return named, "system"
+    if folder in UNIT_FOLDERS:
+        return named, "unit"
+    return named, "integration" if "database_url" in item.fixturenames else "unit"
+
+
+def pytest_collection_modifyitems(config, items):
+    doubly = []
+    for item in items:
+        named, tier = _tier(item)
+        if len(named) > 1:
+            doubly.append(f"{item.nodeid}: {' + '.join(sorted(named))}")
+        item.add_marker(tier)
+        item.stash[_TIER] = tier
+    if doubly:
+        raise pytest.UsageError("tests in more than one tier (unit, integration, system; the "
+                                "airflow, celery and containers marks are system):\n  "
+                                + "\n  ".join(doubly))
+
+
+@pytest.fixture(autouse=True)
+def _unit_tier_guard(request, monkeypatch):
+    """A unit test that opens a database connection or starts a subprocess fails at once."""
+    if request.node.stash.get(_TIER, None) != "unit":
+        return
+    import psycopg
+
+    def refuse(what):
+        def refused(*args, **kwargs):
+            raise AssertionError(f"a unit test {what}: mark it `integration` or `system` "
+                                 "(tests/conftest.py)")
+        return refused
+
+    monkeypatch.setattr(psycopg.Connection, "connect", classmethod(refuse("connected to a "
+                                                                           "database")))
+    monkeypatch.setattr(subprocess.Popen, "_execute_child", refuse("started a subprocess"))
 
 
 @pytest.fixture(scope="session")
@@ -37,11 +122,61 @@ def database_url():
     drop_database(url, name)
 
 
+@pytest.fixture(scope="session")
+def history_templates(database_url):
+    """source -> a template database: migrated, then that source ingested once per process."""
+    made: dict[str, str] = {}
+
+    def template(source: Path) -> str:
+        key = str(source)
+        if key not in made:
+            name, url = create_database("drawpipe_tpl")
+            from pipeline.migrate import migrate
+
+            migrate(url)
+            proc = call_cli("ingest", "--game", "powerball", "--source", key,
+                            env={"PIPELINE_DATABASE_URL": url})
+            if proc.returncode != 0 or last_json(proc)["status"] != "published":
+                raise AssertionError(f"ingest of {key} into the template failed:\n"
+                                     f"{proc.stdout[-1000:]}{proc.stderr[-3000:]}")
+            close_connections(url, name)  # CREATE DATABASE ... TEMPLATE needs it idle
+            made[key] = name
+        return made[key]
+
+    yield template
+    for name in made.values():
+        drop_database(database_url, name)
+
+
 @pytest.fixture
-def db(database_url):
-    """The run's database, emptied before the test."""
-    truncate_all(database_url)
-    return database_url
+def history_source() -> Path:
+    """The file `history` starts from (override in a module: NY_EXPORT)."""
+    return NORMALIZED
+
+
+@pytest.fixture
+def db(request, database_url, monkeypatch):
+    """The test's database: the run's database emptied, or, when the test (or one of its
+    fixtures) uses `history`, a fresh copy of the history template, dropped afterwards."""
+    if "history" not in request.fixturenames:
+        truncate_all(database_url)
+        yield database_url
+        return
+    source = request.getfixturevalue("history_source")
+    template = request.getfixturevalue("history_templates")(source)
+    name, url = clone_database(database_url, template)
+    monkeypatch.setenv("PIPELINE_DATABASE_URL", url)
+    try:
+        yield url
+    finally:
+        drop_database(database_url, name)
+
+
+@pytest.fixture
+def history(db):
+    """The test's database already holds the shipped history in bronze (`history_source`,
+    ingested by `python -m pipeline ingest` into the template): no test re-ingests it."""
+    return db
 
 
 @pytest.fixture
@@ -61,6 +196,43 @@ def run_cli(*args: str, env: dict | None = None, check: bool = False,
     if check and proc.returncode != 0:
         raise AssertionError(f"pipeline {' '.join(args)} exited {proc.returncode}:\n"
                              f"{proc.stderr[-3000:]}")
+    return proc
+
+
+def call_cli(*args: str, env: dict | None = None, check: bool = False,
+             timeout: float | None = None) -> subprocess.CompletedProcess:
+    """`python -m pipeline ...` in this process (pipeline.cli.main): run_cli's result without
+    a new interpreter and its 3-7 s of imports. For tests where the process boundary is not the
+    point; `env` is applied to os.environ for the call; `timeout` is ignored."""
+    from pipeline.cli import main
+
+    saved = {k: os.environ.get(k) for k in env or {}}
+    os.environ.update(env or {})
+    out, err = io.StringIO(), io.StringIO()
+    root = logging.getLogger()
+    level = root.level
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as exc:  # argparse: --help, usage errors
+                code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            except Exception:  # a bug: the traceback a subprocess would print, exit 1
+                traceback.print_exc()
+                code = 1
+    finally:
+        for handler in [h for h in root.handlers if getattr(h, "_drawpipe", False)]:
+            root.removeHandler(handler)
+        root.setLevel(level)
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    proc = subprocess.CompletedProcess(["python", "-m", "pipeline", *args], code,
+                                       out.getvalue(), err.getvalue())
+    if check and code != 0:
+        raise AssertionError(f"pipeline {' '.join(args)} exited {code}:\n{proc.stderr[-3000:]}")
     return proc
 
 

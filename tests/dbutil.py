@@ -48,3 +48,22 @@ def truncate_all(url: str) -> None:
             (list(SCHEMAS),)).fetchall()
         if rows:
             conn.execute("truncate " + ", ".join(r[0] for r in rows) + " restart identity cascade")
+
+
+def clone_database(url: str, template: str, prefix: str = "drawpipe_clone") -> tuple[str, str]:
+    """A new database copied from `template` (CREATE DATABASE ... TEMPLATE): (name, url).
+
+    PostgreSQL copies the template's files: milliseconds to a second for a warehouse holding
+    the whole history, where re-ingesting it takes several seconds. Nobody may be connected
+    to the template meanwhile (close_connections)."""
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(with_dbname(url, "postgres"), autocommit=True) as conn:
+        conn.execute(f'create database "{name}" template "{template}"')
+    return name, with_dbname(url, name)
+
+
+def close_connections(url: str, name: str) -> None:
+    """End every session on database `name` (pooled ones a step left open in this process)."""
+    with psycopg.connect(with_dbname(url, "postgres"), autocommit=True) as conn:
+        conn.execute("select pg_terminate_backend(pid) from pg_stat_activity"
+                     " where datname = %s and pid <> pg_backend_pid()", (name,))

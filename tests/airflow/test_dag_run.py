@@ -17,7 +17,7 @@ from tests.conftest import NORMALIZED, NY_EXPORT, last_json, run_cli
 from tests.dbutil import create_database, drop_database, truncate_all
 from tests.orchestration.warehouse_state import changed, snapshot
 
-pytestmark = [pytest.mark.airflow, pytest.mark.integration, pytest.mark.slow]
+pytestmark = [pytest.mark.airflow, pytest.mark.slow]
 DAG_ID = "powerball_medallion"
 LOGICAL = dt.datetime(2026, 1, 2, tzinfo=dt.UTC)
 TARGET = dt.date(2026, 1, 3)  # the first Powerball draw after the logical date

@@ -337,7 +337,6 @@ class _TaskInstance:
         return self.xcom.get(key)
 
 
-@pytest.mark.integration
 def test_the_tasks_refuse_a_sample_and_the_warehouse_is_unchanged(dagbag, outcomes, conn, db,
                                                                    monkeypatch):
     import drawpipe_operators  # on sys.path once the DAG folder is parsed

@@ -1,18 +1,20 @@
-"""A controlled gold scenario on the real Powerball history: three models, two eras, pending."""
+"""A controlled gold scenario on the real Powerball history: three models, two eras, pending.
+
+The history comes from the `history` fixture (a copy of a template database, no ingest)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from tests.gold.helpers import draw, draw_dates, load_bronze, model_run, predict
+from tests.gold.helpers import draw, draw_dates, model_run, predict
 
 ORACLE_DAYS = 3          # the 'oracle' knows the first few 2025 draws: jackpots
 PENDING_DAY = "2026-01-03"  # not in the data: stays pending
 
 
 def build_scenario(conn) -> dict:
-    load_bronze()
+    """The scenario's silver rows, on a database that already holds the history."""
     days_2025 = draw_dates(conn, "2025-01-01", "2025-12-31")
     days_2013 = draw_dates(conn, "2013-01-01", "2013-06-30")
     runs = {m: model_run(conn, m) for m in ("oracle", "fixed", "random")}
@@ -34,5 +36,5 @@ def build_scenario(conn) -> dict:
 
 
 @pytest.fixture
-def scenario(conn):
+def scenario(history, conn):
     return build_scenario(conn)

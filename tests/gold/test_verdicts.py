@@ -17,9 +17,13 @@ from pipeline.gold.evaluate import evaluate
 from pipeline.silver.backtest import backtest
 from pipeline.silver.config import load_config
 from tests.conftest import NY_EXPORT
-from tests.dbutil import truncate_all
 
 pytestmark = pytest.mark.integration
+
+
+@pytest.fixture
+def history_source():
+    return NY_EXPORT
 
 
 def _leaderboard(conn, game: str) -> dict[str, tuple]:
@@ -34,11 +38,8 @@ def _sentence(conn, game: str) -> str:
 
 
 @pytest.mark.parametrize("year", [2024, 2025])
-def test_a_year_of_real_draws_makes_no_winner_and_the_control_never_leads(db, conn, year):
-    from pipeline.bronze.ingest import ingest
-
-    truncate_all(db)  # each year in a warehouse of its own
-    ingest("powerball", str(NY_EXPORT), today=dt.date(2026, 1, 1))
+def test_a_year_of_real_draws_makes_no_winner_and_the_control_never_leads(history, conn, year):
+    # each year in a warehouse of its own: a copy of the template holding the NY export
     backtest("powerball", dt.date(year, 1, 1), dt.date(year, 12, 31), load_config())
     evaluate("powerball")
     board = _leaderboard(conn, "powerball")

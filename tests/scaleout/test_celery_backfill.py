@@ -34,7 +34,7 @@ from tests.scaleout.backfill import (
 )
 from tests.scaleout.cluster import WORKERS, WRITERS_POOL
 
-pytestmark = [pytest.mark.celery, pytest.mark.slow, pytest.mark.integration]
+pytestmark = [pytest.mark.celery, pytest.mark.slow]
 RUNS_TIMEOUT_S = 420  # 90-215 s measured on a shared 2-core machine
 
 
