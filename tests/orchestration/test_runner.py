@@ -7,6 +7,8 @@ import pytest
 from pipeline.orchestration.runner import StepFailed, run_step, step_env
 from tests.conftest import NY_EXPORT
 
+pytestmark = pytest.mark.system  # the runner starts `python -m pipeline` processes
+
 
 def test_usage_error_keeps_exit_code_2_and_the_message():
     with pytest.raises(StepFailed) as info:
@@ -24,7 +26,6 @@ def test_shell_text_stays_one_argument(tmp_path):
     assert not marker.exists()
 
 
-@pytest.mark.integration
 def test_result_json_and_gate_failure_exit_3(db, tmp_path):
     result = run_step(["ingest", "--game", "powerball", "--source", str(NY_EXPORT)],
                       env=step_env(db))
