@@ -1,12 +1,13 @@
 """The gates from the command line: exit code 3 and one clear line on failure, --skip-checks
-recorded in ops.runs and ops.dq_results, `check bronze` against the published draws."""
+recorded in ops.runs and ops.dq_results, `check bronze` against the published draws.
+
+Steps run in-process (call_cli); tests/system/test_cli_contract.py runs them as processes."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipeline.bronze.ingest import ingest
-from tests.conftest import NY_EXPORT, last_json, run_cli
+from tests.conftest import NY_EXPORT, call_cli, last_json
 from tests.quality.batches import real_rows, write_csv
 from tests.quality.checksums import published_checksums
 
@@ -18,8 +19,14 @@ def error_lines(proc) -> list[str]:
 
 
 @pytest.fixture
-def published(conn):
-    assert ingest("powerball", str(NY_EXPORT))["inserted"] == 1883
+def history_source():
+    return NY_EXPORT
+
+
+@pytest.fixture
+def published(history, conn):
+    """The NY export in bronze (a copy of the template database, ingested once)."""
+    assert conn.execute("select count(*) from bronze.draws").fetchone()[0] == 1883
 
 
 def garbage_batch(tmp_path) -> str:
@@ -29,7 +36,7 @@ def garbage_batch(tmp_path) -> str:
 
 def test_failed_gate_exits_3_with_one_line_naming_the_expectation(conn, published, tmp_path):
     before = published_checksums(conn)
-    proc = run_cli("ingest", "--game", "powerball", "--source", garbage_batch(tmp_path))
+    proc = call_cli("ingest", "--game", "powerball", "--source", garbage_batch(tmp_path))
     assert proc.returncode == 3, proc.stderr[-2000:]
     assert proc.stdout.strip() == ""
     (line,) = error_lines(proc)
@@ -42,7 +49,7 @@ def test_failed_gate_exits_3_with_one_line_naming_the_expectation(conn, publishe
 
 
 def test_skip_checks_publishes_and_is_recorded(conn, published, tmp_path):
-    proc = run_cli("ingest", "--game", "powerball", "--source", garbage_batch(tmp_path),
+    proc = call_cli("ingest", "--game", "powerball", "--source", garbage_batch(tmp_path),
                    "--skip-checks")
     assert proc.returncode == 0, proc.stderr[-2000:]
     result = last_json(proc)
@@ -56,7 +63,7 @@ def test_skip_checks_publishes_and_is_recorded(conn, published, tmp_path):
 
 
 def test_check_bronze_passes_on_the_published_draws_and_records_them(conn, published):
-    proc = run_cli("check", "bronze", "--game", "powerball")
+    proc = call_cli("check", "bronze", "--game", "powerball")
     assert proc.returncode == 0, proc.stderr[-2000:]
     result = last_json(proc)
     assert result["status"] == "passed" and result["warnings"] == ["scheduled_draw_dates_present"]
@@ -71,18 +78,18 @@ def test_check_bronze_passes_on_the_published_draws_and_records_them(conn, publi
 def test_check_bronze_fails_on_a_published_draw_that_breaks_its_era(conn, published):
     conn.execute("update bronze.draws set special_ball = 27"
                  " where game = 'powerball' and draw_date = '2016-01-13'")
-    proc = run_cli("check", "bronze", "--game", "powerball", "--partition", "2016")
+    proc = call_cli("check", "bronze", "--game", "powerball", "--partition", "2016")
     assert proc.returncode == 3, proc.stderr[-2000:]
     (line,) = error_lines(proc)
     assert "bronze gate failed for powerball [2016]" in line
     assert "rule_special_max, special_ball" in line and "2016-01-13" in line
     # Outside the partition the damage is not seen.
-    assert run_cli("check", "bronze", "--game", "powerball", "--partition",
+    assert call_cli("check", "bronze", "--game", "powerball", "--partition",
                    "2017-01-01..2017-12-31").returncode == 0
 
 
 def test_check_rejects_a_bad_partition(conn):
-    proc = run_cli("check", "bronze", "--game", "powerball", "--partition", "last-week")
+    proc = call_cli("check", "bronze", "--game", "powerball", "--partition", "last-week")
     assert proc.returncode == 1
     (line,) = error_lines(proc)
     assert "bronze partition 'last-week'" in line

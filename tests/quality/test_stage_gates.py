@@ -13,14 +13,13 @@ import datetime as dt
 
 import pytest
 
-from pipeline.bronze.ingest import ingest
 from pipeline.gold import evaluate as evaluate_module
 from pipeline.quality import gate
 from pipeline.quality.results import GateFailedError
 from pipeline.silver import feature_store, prediction_store
 from pipeline.silver.backtest import backtest
 from pipeline.silver.config import load_config
-from tests.conftest import NORMALIZED, last_json, run_cli
+from tests.conftest import call_cli, last_json
 from tests.quality.checksums import published_checksums
 
 pytestmark = pytest.mark.integration
@@ -31,23 +30,19 @@ UNIQUE_WHITES = ("expect_select_column_values_to_be_unique_within_record"
                  "(white_1, white_2, white_3, white_4, white_5)")
 
 
-def load_bronze():
-    assert ingest("powerball", str(NORMALIZED), today=dt.date(2026, 1, 1))["status"] == "published"
-
-
 def run_backtest():
     return backtest("powerball", FROM, TO, load_config(), MODELS)
 
 
 @pytest.fixture
-def bronze(conn):
-    load_bronze()
+def bronze(history, conn):
+    """The shipped history in bronze (a copy of the template database: no ingest)."""
 
 
 @pytest.fixture
-def full_run(conn):
-    """ingest, features, a short backtest and evaluate: every layer published through its gate."""
-    load_bronze()
+def full_run(history, conn):
+    """features, a short backtest and evaluate on the ingested history: every layer published
+    through its gate."""
     feature_store.build_features("powerball")
     run_backtest()
     evaluate_module.evaluate("powerball")
@@ -156,7 +151,7 @@ def test_a_full_run_records_every_expectation_as_a_success(conn, full_run):
 
 @pytest.mark.parametrize("stage", ["features", "predictions", "gold"])
 def test_check_stage_passes_on_what_is_published(conn, full_run, stage):
-    proc = run_cli("check", stage, "--game", "powerball")
+    proc = call_cli("check", stage, "--game", "powerball")
     assert proc.returncode == 0, proc.stderr[-2000:]
     result = last_json(proc)
     assert result["status"] == "passed" and result["warnings"] == []
@@ -181,7 +176,7 @@ def test_check_stage_fails_on_damaged_published_rows(conn, full_run, stage, dama
     conn.execute("alter table gold.prediction_results drop constraint if exists"
                  " prediction_results_white_matches_check") if stage == "gold" else None
     conn.execute(damage)
-    proc = run_cli("check", stage, "--game", "powerball", "--partition", "2025")
+    proc = call_cli("check", stage, "--game", "powerball", "--partition", "2025")
     assert proc.returncode == 3, proc.stderr[-2000:]
     (line,) = [ln for ln in proc.stderr.splitlines() if ln.startswith("error:")]
     assert f"{stage} gate failed for powerball [2025]" in line and expectation in line

@@ -1,11 +1,12 @@
-"""Shared set-up for silver tests: bronze loaded from the real Powerball history (or part of it)."""
+"""Shared set-up for silver tests: bronze loaded from the real Powerball history (or part of it),
+steps called in-process (the `history` fixture gives the whole history without an ingest)."""
 
 from __future__ import annotations
 
 import csv
 from pathlib import Path
 
-from tests.conftest import NORMALIZED, last_json, run_cli
+from tests.conftest import NORMALIZED, call_cli, last_json
 
 
 def real_draws() -> list[dict]:
@@ -22,7 +23,7 @@ def write_draws(path: Path, rows: list[dict]) -> Path:
 
 
 def ingest(source) -> dict:
-    return last_json(run_cli("ingest", "--game", "powerball", "--source", str(source),
+    return last_json(call_cli("ingest", "--game", "powerball", "--source", str(source),
                              check=True))
 
 
@@ -35,4 +36,4 @@ def ingest_until(tmp_path: Path, last_day: str) -> Path:
 
 
 def cli_json(*args: str) -> dict:
-    return last_json(run_cli(*args, check=True))
+    return last_json(call_cli(*args, check=True))

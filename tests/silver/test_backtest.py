@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import NORMALIZED, run_cli
-from tests.silver.helpers import cli_json, ingest
+from tests.conftest import call_cli
+from tests.silver.helpers import cli_json
 
 pytestmark = pytest.mark.integration
 
 RANGE = ("--from", "2025-10-01", "--to", "2025-12-31")
 
 
-def test_backtest_covers_every_draw_and_reruns_cleanly(conn):
-    ingest(NORMALIZED)
+def test_backtest_covers_every_draw_and_reruns_cleanly(conn, history):
     out = cli_json("backtest", "--game", "powerball", *RANGE, "--retrain-every", "10")
     draws = conn.execute("select count(*) from bronze.draws where draw_date between"
                          " '2025-10-01' and '2025-12-31'").fetchone()[0]
@@ -50,8 +49,7 @@ def test_backtest_covers_every_draw_and_reruns_cleanly(conn):
                         " and status = 'success'").fetchone()[0] == 2
 
 
-def test_skip_checks_is_recorded(conn):
-    ingest(NORMALIZED)
+def test_skip_checks_is_recorded(conn, history):
     cli_json("backtest", "--game", "powerball", "--from", "2025-12-01", "--to", "2025-12-10",
              "--models", "random", "--skip-checks")
     assert conn.execute("select skip_checks from ops.runs where step = 'backtest'").fetchone()[0]
@@ -65,8 +63,7 @@ def test_skip_checks_is_recorded(conn):
     (("--from", "2025-12-31", "--to", "2025-01-01"), "is after --to"),
     (("--from", "2025-10-01", "--to", "2025-12-31", "--retrain-every", "0"), "at least 1"),
 ])
-def test_bad_ranges_are_clear_errors(conn, args, message):
-    ingest(NORMALIZED)
-    proc = run_cli("backtest", "--game", "powerball", *args)
+def test_bad_ranges_are_clear_errors(conn, args, message, history):
+    proc = call_cli("backtest", "--game", "powerball", *args)
     assert proc.returncode != 0 and message in proc.stderr, proc.stderr[-500:]
     assert conn.execute("select count(*) from silver.predictions").fetchone()[0] == 0

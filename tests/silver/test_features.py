@@ -35,8 +35,7 @@ def _recount(draws: list[dict], index: int, ball: str, number: int, history_from
     return out
 
 
-def test_features_match_a_brute_force_recount(conn):
-    ingest(NORMALIZED)
+def test_features_match_a_brute_force_recount(conn, history):
     result = cli_json("features", "--game", "powerball")
     draws = real_draws()
     # one row per valid number of each draw's era, for every draw but the first
@@ -60,8 +59,7 @@ def test_features_match_a_brute_force_recount(conn):
         assert {k: stored[k] for k in recount} == recount, (day, ball, number)
 
 
-def test_era_boundaries(conn):
-    ingest(NORMALIZED)
+def test_era_boundaries(conn, history):
     cli_json("features", "--game", "powerball")
     q = ("select ball_type, min(number), max(number), min(history_from), max(history_from),"
          " max(era_draws_before), max(hits_era) from silver.number_features"
@@ -143,11 +141,10 @@ def _stage_and_tamper(conn, tamper_sql: str):
      " where staging_id = %(staging_id)s and number = 3 and draw_date = '2025-12-29'",
      "features_counts_match_bronze_recount"),
 ])
-def test_gate_rejects_bad_features(conn, tamper, failed):
+def test_gate_rejects_bad_features(conn, tamper, failed, history):
     from pipeline.db import connect
     from pipeline.quality.results import GateFailedError
 
-    ingest(NORMALIZED)
     cli_json("features", "--game", "powerball")
     before = conn.execute("select count(*), sum(hits_era) from silver.number_features").fetchone()
     with connect() as work, pytest.raises(GateFailedError) as caught:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.conftest import NORMALIZED
-from tests.silver.helpers import cli_json, ingest
+from tests.silver.helpers import cli_json
 
 pytestmark = pytest.mark.integration
 
@@ -38,11 +37,10 @@ def _day():
      "predictions_valid_distinct_numbers_for_era"),
     ("runs", "predictions_target_after_training_window"),
 ])
-def test_gate_rejects_bad_predictions(conn, change, failed):
+def test_gate_rejects_bad_predictions(conn, change, failed, history):
     from pipeline.quality.results import GateFailedError
     from pipeline.silver.prediction_store import store
 
-    ingest(NORMALIZED)
     cli_json("predict", "--game", "powerball", "--for-date", "2026-01-03",
              "--models", "random,frequency")
     before = conn.execute("select md5(string_agg(p::text, ',' order by p::text))"

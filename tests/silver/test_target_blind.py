@@ -16,8 +16,6 @@ from pipeline.silver import features, walkforward
 from pipeline.silver.config import load_config
 from pipeline.silver.history import load_timeline
 from pipeline.silver.models.registry import MODELS
-from tests.conftest import NORMALIZED
-from tests.silver.helpers import ingest
 
 pytestmark = pytest.mark.integration
 COLUMNS = ["model_name", "white_1", "white_2", "white_3", "white_4", "white_5", "special_ball"]
@@ -30,10 +28,9 @@ def _tickets(tl, targets, fit_points, config):
     return out.predictions[COLUMNS].values.tolist()
 
 
-def test_changing_a_targets_result_changes_no_prediction_for_it(conn):
+def test_changing_a_targets_result_changes_no_prediction_for_it(conn, history):
     from pipeline.db import connect
 
-    ingest(NORMALIZED)
     with connect() as c:
         tl = load_timeline(c, get_game("powerball"))
     config = load_config(params=["tickets=2"])
@@ -48,11 +45,10 @@ def test_changing_a_targets_result_changes_no_prediction_for_it(conn):
         assert _tickets(tampered, targets, fits, config) == honest
 
 
-def test_the_draw_before_a_target_does_move_it(conn):
+def test_the_draw_before_a_target_does_move_it(conn, history):
     """Control: the same tampering one draw earlier is visible, so the test above can fail."""
     from pipeline.db import connect
 
-    ingest(NORMALIZED)
     with connect() as c:
         tl = load_timeline(c, get_game("powerball"))
     config = load_config()
