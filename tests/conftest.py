@@ -60,11 +60,15 @@ def _tier(item) -> tuple[set[str], str]:
     named = {m.name for m in item.iter_markers() if m.name in TIERS}
     if any(item.get_closest_marker(m) for m in SYSTEM_MARKS):
         # Older files say `integration` (then: "talks to PostgreSQL") beside `containers` or
-        # `celery`: the system mark decides.
+        # `celery`: the system mark decides, and `-m integration` must not select the test.
+        if "integration" in named:
+            for node in item.listchain():
+                node.own_markers[:] = [m for m in node.own_markers if m.name != "integration"]
         named = (named - {"integration"}) | {"system"}
     if named:
         return named, min(named)
-    parts = Path(str(item.path)).resolve().relative_to(ROOT / "tests").parts
+    path = Path(str(item.path)).resolve()
+    parts = path.relative_to(ROOT / "tests").parts if path.is_relative_to(ROOT / "tests") else ()
     folder = parts[0] if len(parts) > 1 else ""
     if folder in SYSTEM_FOLDERS:
         return named, "system"

@@ -28,7 +28,7 @@ import pytest
 from tests.airflow.test_compose import filled_env, render, required_vars
 from tests.dbutil import create_database, drop_database
 
-pytestmark = [pytest.mark.containers, pytest.mark.integration, pytest.mark.slow]
+pytestmark = [pytest.mark.containers, pytest.mark.slow]
 INIT_TIMEOUT = 600
 
 

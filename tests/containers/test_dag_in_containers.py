@@ -35,7 +35,7 @@ from tests.conftest import NY_EXPORT, ROOT
 from tests.dbutil import create_database, drop_database, with_dbname
 from tests.orchestration.warehouse_state import changed, snapshot
 
-pytestmark = [pytest.mark.containers, pytest.mark.integration, pytest.mark.slow]
+pytestmark = [pytest.mark.containers, pytest.mark.slow]
 DAG_ID = "powerball_medallion"
 TASKS = [s.task_id for s in SEQUENCE]
 SLICE_DRAWS = 100
