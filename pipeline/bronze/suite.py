@@ -20,7 +20,7 @@ import uuid
 from pipeline.bronze import audits as bronze_audits
 from pipeline.db import database_url, load_sql
 from pipeline.games import WEEKDAYS, Game, get_game
-from pipeline.quality import gx_runner
+from pipeline.quality import gx_runner, partitions
 from pipeline.quality.results import CheckResult
 
 log = logging.getLogger(__name__)
@@ -159,26 +159,10 @@ def check(conn, game_id: str, batch_id: str) -> list[CheckResult]:
     return results
 
 
-def parse_partition(partition: str | None) -> tuple[dt.date | None, dt.date | None]:
-    """'published' (everything), 'YYYY' or 'YYYY-MM-DD..YYYY-MM-DD'."""
-    from pipeline.errors import ConfigError
-
-    if not partition or partition == "published":
-        return None, None
-    try:
-        if len(partition) == 4 and partition.isdigit():
-            return dt.date(int(partition), 1, 1), dt.date(int(partition), 12, 31)
-        lo, hi = partition.split("..")
-        return dt.date.fromisoformat(lo), dt.date.fromisoformat(hi)
-    except ValueError:
-        raise ConfigError(f"bronze partition {partition!r}: use 'published', a year 'YYYY' or "
-                          "'YYYY-MM-DD..YYYY-MM-DD'") from None
-
-
 def check_published(conn, game_id: str, partition: str | None) -> list[CheckResult]:
     """`check bronze` on demand: the published draws of the game against the same rules."""
     game = get_game(game_id)
-    date_from, date_to = parse_partition(partition)
+    date_from, date_to = partitions.date_range("bronze", partition)
     frame = gx_runner.frame_from_sql(conn, "quality/bronze_published_rows.sql", {
         "game": game_id, "date_from": date_from, "date_to": date_to})
     results = [CheckResult("draws_published", len(frame) > 0,
