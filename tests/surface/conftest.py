@@ -8,15 +8,11 @@ subprocess).
 
 from __future__ import annotations
 
-import io
-import logging
-from contextlib import redirect_stderr, redirect_stdout
-
 import numpy as np
 import psycopg
 import pytest
 
-from tests.conftest import NY_EXPORT
+from tests.conftest import NY_EXPORT, call_cli
 from tests.dbutil import truncate_all
 from tests.gold.helpers import draw_dates, model_run, predict
 
@@ -26,22 +22,8 @@ FIXED = ([1, 2, 3, 4, 5], 1)
 
 def call(*args: str) -> tuple[int, str, str]:
     """`python -m pipeline *args` in this process: (exit code, stdout, stderr)."""
-    from pipeline.cli import main
-
-    out, err = io.StringIO(), io.StringIO()
-    root = logging.getLogger()
-    level = root.level
-    try:
-        with redirect_stdout(out), redirect_stderr(err):
-            try:
-                code = main(list(args))
-            except SystemExit as exc:  # argparse
-                code = exc.code
-    finally:  # leave the root logger as pytest had it
-        for handler in [h for h in root.handlers if getattr(h, "_drawpipe", False)]:
-            root.removeHandler(handler)
-        root.setLevel(level)
-    return code, out.getvalue(), err.getvalue()
+    done = call_cli(*args)
+    return done.returncode, done.stdout, done.stderr
 
 
 @pytest.fixture(scope="module")
