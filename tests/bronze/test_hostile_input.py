@@ -152,20 +152,35 @@ def test_peak_memory_of_an_ingest_stays_under_300mb_plus_5x_the_input(conn, tmp_
     assert stored == 10_000 and counted > 90_000
 
 
+# The child reports its own peak: ru_maxrss would not do, because Linux folds the memory of the
+# process that forked it (a pytest worker holding hundreds of MB) into the child's maxrss at exec.
+# VmHWM belongs to the address space the exec created, so it counts the ingest alone.
+_REPORT_PEAK = """
+import sys
+from pipeline.cli import main
+try:
+    code = main(sys.argv[2:])
+finally:
+    for line in open('/proc/self/status'):
+        if line.startswith('VmHWM:'):
+            open(sys.argv[1], 'w').write(line.split()[1])
+sys.exit(code)
+"""
+
+
 def _run_measured(args, tmp_path) -> tuple[int, float, str]:
     """`python -m pipeline ARGS` as a real process: (exit code, its own peak RSS in MB, stderr)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    peak = tmp_path / "peak_kb"
     with (tmp_path / "out").open("wb") as out, (tmp_path / "err").open("wb") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "pipeline", *args], cwd=ROOT, env=env,
-                                stdout=out, stderr=err)
-        timer = threading.Timer(240, proc.kill)
-        timer.start()
+        proc = subprocess.Popen([sys.executable, "-c", _REPORT_PEAK, str(peak), *args], cwd=ROOT,
+                                env=env, stdout=out, stderr=err)
         try:
-            _, status, usage = os.wait4(proc.pid, 0)  # this child's own rusage, not all children's
-        finally:
-            timer.cancel()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, usage.ru_maxrss / 1024, (tmp_path / "err").read_text()
+            proc.wait(timeout=240)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+    return proc.returncode, int(peak.read_text()) / 1024, (tmp_path / "err").read_text()
 
 
 def test_http_deadline_covers_the_whole_transfer(conn, trickle_server, monkeypatch):
