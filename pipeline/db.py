@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import zlib
 from contextlib import contextmanager
 from functools import lru_cache
@@ -11,9 +10,10 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from pipeline.errors import ConfigError, DatabaseError, LockTimeoutError
+from pipeline.errors import DatabaseError, LockTimeoutError
 from pipeline.paths import sql_dir
 from pipeline.redact import redact
+from pipeline.settings import env_name, settings
 
 _url_cache: dict[str, str] = {}
 
@@ -21,15 +21,14 @@ _url_cache: dict[str, str] = {}
 # login holding a lock (any role can take an advisory lock) fails a step after lock_timeout
 # instead of stalling it forever. lock_timeout bounds each wait for a lock, including
 # pg_advisory_lock / pg_advisory_xact_lock; statement_timeout is a generous ceiling per statement.
-LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT_S = "PIPELINE_LOCK_TIMEOUT_S", 120.0
-STATEMENT_TIMEOUT_ENV, DEFAULT_STATEMENT_TIMEOUT_S = "PIPELINE_STATEMENT_TIMEOUT_S", 3600.0
+LOCK_TIMEOUT_ENV = env_name("lock_timeout_s")
+STATEMENT_TIMEOUT_ENV = env_name("statement_timeout_s")
 CONNECT_TIMEOUT_S = 30  # libpq's default is to wait forever for an unanswering host
-_MAX_TIMEOUT_S = 7 * 86400.0
 
 
 def database_url() -> str:
     """PIPELINE_DATABASE_URL, or an embedded server started on first use."""
-    url = os.environ.get("PIPELINE_DATABASE_URL")
+    url = settings().database_url
     if url:
         return url
     if "embedded" not in _url_cache:
@@ -39,26 +38,12 @@ def database_url() -> str:
     return _url_cache["embedded"]
 
 
-def _seconds(env: str, default: float) -> float:
-    raw = os.environ.get(env, "").strip()
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = float("nan")
-    if not 0 < value <= _MAX_TIMEOUT_S:  # also false for nan; 0 would mean "wait forever"
-        raise ConfigError(f"{env} must be a number of seconds above 0 and at most "
-                          f"{_MAX_TIMEOUT_S:.0f}, got {raw[:40]!r}")
-    return value
-
-
 def lock_timeout_s() -> float:
-    return _seconds(LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT_S)
+    return settings().lock_timeout_s
 
 
 def statement_timeout_s() -> float:
-    return _seconds(STATEMENT_TIMEOUT_ENV, DEFAULT_STATEMENT_TIMEOUT_S)
+    return settings().statement_timeout_s
 
 
 def session_params(url: str, application_name: str = "drawpipe") -> dict:

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from pipeline.errors import PipelineError
-from pipeline.paths import state_dir
+from pipeline.settings import settings
 
 log = logging.getLogger(__name__)
 # pgserver logs every pg_ctl call at INFO and a failed one as a 10-line ERROR. Every failure
@@ -27,7 +27,8 @@ def _reason(exc: Exception) -> str:
 
 
 def embedded_dir() -> Path:
-    return Path(os.environ.get("PIPELINE_EMBEDDED_DIR") or state_dir() / "pgdata")
+    """PIPELINE_EMBEDDED_DIR, else <state dir>/pgdata."""
+    return settings().embedded_dir
 
 
 def embedded_url() -> str:

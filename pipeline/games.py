@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from pipeline import games_schema as schema
 from pipeline.errors import ConfigError, GamesFileError
+from pipeline.settings import settings
 
 DEFAULT_GAMES_FILE = Path(__file__).with_name("games.toml")
 WEEKDAYS = schema.WEEKDAYS
@@ -195,7 +196,8 @@ def _load(path: str) -> dict[str, Game]:
 
 
 def games_file() -> str:
-    return os.environ.get("PIPELINE_GAMES_FILE") or str(DEFAULT_GAMES_FILE)
+    """PIPELINE_GAMES_FILE, else the shipped pipeline/games.toml (DEFAULT_GAMES_FILE)."""
+    return settings().games_file
 
 
 def load_games() -> dict[str, Game]:

@@ -1,21 +1,22 @@
-"""Where the project's files live: SQL, data, local state."""
+"""Where the project's files live: SQL, data, local state (PIPELINE_*_DIR, see settings.py)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+from pipeline.settings import PROJECT_ROOT, settings
+
+__all__ = ["PROJECT_ROOT", "data_dir", "sql_dir", "state_dir"]
 
 
 def sql_dir() -> Path:
-    return Path(os.environ.get("PIPELINE_SQL_DIR") or PROJECT_ROOT / "sql")
+    return settings().sql_dir
 
 
 def state_dir() -> Path:
     """Project-local folder for the embedded database and Airflow's local metadata."""
-    return Path(os.environ.get("PIPELINE_STATE_DIR") or PROJECT_ROOT / ".drawpipe")
+    return settings().state_dir
 
 
 def data_dir() -> Path:
-    return Path(os.environ.get("PIPELINE_DATA_DIR") or PROJECT_ROOT / "data")
+    return settings().data_dir

@@ -13,12 +13,12 @@ stderr) Airflow task logs. Two layers, because neither is enough alone:
 from __future__ import annotations
 
 import logging
-import os
 import re
 from urllib.parse import unquote
 
+from pipeline.settings import secret_urls
+
 MASK = "****"
-URL_ENVS = ("PIPELINE_DATABASE_URL",)
 _MIN_SECRET = 3  # shorter "passwords" would blank out ordinary words of a message
 
 # user:password@ after any scheme; the password runs to the last '@' before the host part.
@@ -48,8 +48,8 @@ def register_url(url: str | None) -> None:
 
 def _secrets() -> list[str]:
     found = set(_extra_secrets)
-    for name in URL_ENVS:
-        if (url := os.environ.get(name)) and (secret := password_of(url)):
+    for url in secret_urls():  # PIPELINE_DATABASE_URL, unchecked: redaction never raises
+        if secret := password_of(url):
             found.add(secret)
     variants = set()
     for secret in found:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
 import uuid
 from contextlib import contextmanager
@@ -19,6 +18,7 @@ from pipeline import __version__
 from pipeline.db import connect, run_sql
 from pipeline.paths import PROJECT_ROOT
 from pipeline.redact import redact
+from pipeline.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +26,8 @@ log = logging.getLogger(__name__)
 @lru_cache(maxsize=1)
 def code_version() -> str:
     """PIPELINE_CODE_VERSION (set in images), else the git commit of the checkout."""
-    if env := os.environ.get("PIPELINE_CODE_VERSION"):
-        return env
+    if version := settings().code_version:
+        return version
     try:
         sha = subprocess.run(["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short=12", "HEAD"],
                              capture_output=True, text=True, timeout=5, check=True).stdout.strip()

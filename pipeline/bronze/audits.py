@@ -5,27 +5,17 @@ Each audit is a query over the warehouse; its result is recorded like any expect
 
 from __future__ import annotations
 
-import os
-
 from pipeline.db import run_sql
-from pipeline.errors import ConfigError
 from pipeline.games import Game
 from pipeline.quality.results import CheckResult
+from pipeline.settings import settings
 
-DEFAULT_MAX_QUARANTINE_RATE = 0.01
 MISSING_DATES_SAMPLE = 50
 
 
 def max_quarantine_rate() -> float:
     """PIPELINE_MAX_QUARANTINE_RATE (a fraction, 0-1), default 1%."""
-    raw = os.environ.get("PIPELINE_MAX_QUARANTINE_RATE", str(DEFAULT_MAX_QUARANTINE_RATE))
-    try:
-        rate = float(raw)
-    except ValueError:
-        rate = -1.0
-    if not 0.0 <= rate <= 1.0:
-        raise ConfigError(f"PIPELINE_MAX_QUARANTINE_RATE={raw!r} is not a fraction in [0, 1]")
-    return rate
+    return settings().max_quarantine_rate
 
 
 def batch_counts(conn, batch_id: str) -> list[CheckResult]:

@@ -17,18 +17,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 import uuid
 from dataclasses import dataclass
 
 from pipeline.bronze.batch import StagedIndex, iter_chunks, raw_rows, repeated_dates
 from pipeline.bronze.sources import read_source
 from pipeline.db import advisory_xact_lock, connect, run_sql
-from pipeline.errors import ConfigError, PipelineError
+from pipeline.errors import PipelineError
 from pipeline.games import get_game
 from pipeline.ops.faults import fault_point
 from pipeline.quality.gate import run_gate
 from pipeline.quality.results import GateFailedError
+from pipeline.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -38,18 +38,11 @@ STAGE_COLUMNS = ("batch_id", "line_no", "game", "draw_date", "white_1", "white_2
 # Binary COPY: no text rendering and parsing of every value (2-3x faster than text COPY).
 STAGE_TYPES = ("uuid", "int4", "text", "date", "int2", "int2", "int2", "int2", "int2", "int2",
                "int2", "int2[]", "text", "text", "text")
-QUARANTINE_MAX_ROWS = 10_000
 
 
 def quarantine_max_rows() -> int:
     """PIPELINE_QUARANTINE_MAX_ROWS: quarantine rows kept per batch (the rest are counted)."""
-    raw = os.environ.get("PIPELINE_QUARANTINE_MAX_ROWS", "").strip()
-    if not raw:
-        return QUARANTINE_MAX_ROWS
-    if not raw.isascii() or not raw.isdigit() or len(raw) > 9:
-        raise ConfigError(f"PIPELINE_QUARANTINE_MAX_ROWS={raw[:40]!r} is not a whole number"
-                          " from 0 to 999999999")
-    return int(raw)
+    return settings().quarantine_max_rows
 
 
 @dataclass

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import http.client
 import logging
-import os
 import socket
 import threading
 import time
@@ -26,12 +25,9 @@ from pathlib import Path
 
 from pipeline.bronze.formats import check_utf8
 from pipeline.errors import SourceError
+from pipeline.settings import settings
 
 log = logging.getLogger(__name__)
-MAX_BYTES = 8 * 1024 * 1024
-HTTP_TIMEOUT_S = 30
-HTTP_ATTEMPTS = 4
-BACKOFF_S = 0.5
 READ_STEP = 64 * 1024
 
 
@@ -162,17 +158,6 @@ def _fetch_url(url: str, attempts: int, timeout: float, backoff: float, limit: i
     raise SourceError(f"source {url} is unreachable after {attempts} attempts: {reason}")
 
 
-def _setting(name: str, default: float, *, zero_ok: bool = False) -> float:
-    value = os.environ.get(name)
-    try:
-        number = float(value) if value else default
-    except ValueError:
-        number = -1.0
-    if not (0 <= number if zero_ok else 0 < number) or number == float("inf"):
-        raise SourceError(f"{name}={value!r} is not a positive number")
-    return number
-
-
 def _shown(source: str, limit: int = 200) -> str:
     """The source as shown in an error: hostile or huge values stay one readable line."""
     text = source if len(source) <= limit else f"{source[:limit]}... ({len(source)} chars)"
@@ -207,7 +192,7 @@ def _read_file(source: str, limit: int) -> bytes:
 
 
 def max_bytes() -> int:
-    return int(_setting("PIPELINE_SOURCE_MAX_BYTES", MAX_BYTES))
+    return settings().source_max_bytes
 
 
 def read_source(source: str, *, attempts: int | None = None, timeout: float | None = None,
@@ -222,10 +207,10 @@ def read_source(source: str, *, attempts: int | None = None, timeout: float | No
     limit = max_bytes()
     if is_url(source):
         _refuse_credentials(source)
-        attempts = attempts or max(1, int(_setting("PIPELINE_HTTP_ATTEMPTS", HTTP_ATTEMPTS)))
-        timeout = timeout or _setting("PIPELINE_HTTP_TIMEOUT_S", HTTP_TIMEOUT_S)
-        backoff = backoff if backoff is not None else _setting("PIPELINE_HTTP_BACKOFF_S",
-                                                                BACKOFF_S, zero_ok=True)
+        config = settings()
+        attempts = attempts or config.http_attempts
+        timeout = timeout or config.http_timeout_s
+        backoff = backoff if backoff is not None else config.http_backoff_s
         body = _fetch_url(source, attempts, timeout, backoff, limit)
     elif "://" in source:
         raise SourceError(f"source {_shown(source)}: only local paths and http(s) URLs are"

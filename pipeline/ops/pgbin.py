@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from pipeline.errors import ConfigError
+from pipeline.settings import settings
 
 _VERSION = re.compile(r"\(PostgreSQL\) (\d+)")
 
@@ -26,8 +27,8 @@ def server_major(conn) -> int:
 
 def _candidates(tool: str, major: int) -> list[Path]:
     dirs: list[Path] = []
-    if env := os.environ.get("PIPELINE_PG_BIN"):
-        dirs.append(Path(env))
+    if pg_bin := settings().pg_bin:
+        dirs.append(pg_bin)
     dirs.append(Path(f"/usr/lib/postgresql/{major}/bin"))
     try:  # the embedded server's own binaries
         from pgserver._commands import POSTGRES_BIN_PATH
