@@ -39,6 +39,7 @@ NUMS = r"[0-9]{1,3}"
 US_DATE = r"[0-9]{2}/[0-9]{2}/[0-9]{4}"
 ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 MAX_NUMBER = 1000  # three digits at most (validate.INT)
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
 CHUNK_ROWS = 50_000
 
 
@@ -53,10 +54,76 @@ class Validated:
 
 
 @dataclass
+class Rows:
+    """Staged rows as columns, in line order: what COPY and the repeated-date index read
+    without a Python object per row (`tuples()` gives Validated.staged's row tuples)."""
+
+    game: Game
+    lines: np.ndarray  # int64
+    days: np.ndarray  # datetime64[D]
+    whites: np.ndarray  # (n, 5) int64, ascending
+    given: np.ndarray  # (n, 5) int64, the source's order
+    special: np.ndarray  # int64
+    mult: np.ndarray  # int64, -1 where none was drawn
+    era_i: np.ndarray  # int64 index into game.eras
+    hashes: np.ndarray  # S64: record_hash
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def take(self, idx) -> Rows:
+        return Rows(self.game, *(getattr(self, f)[idx] for f in _ROW_FIELDS))
+
+    def tuples(self) -> list[tuple]:
+        """(line_no, draw_date, w1..w5, special, multiplier, order, era, hash) per row."""
+        mults = [None if m < 0 else m for m in self.mult.tolist()]
+        unsorted = (self.given != self.whites).any(axis=1)
+        orders = [None] * len(self)
+        for i, row in zip(np.flatnonzero(unsorted).tolist(), self.given[unsorted].tolist(),
+                          strict=True):
+            orders[i] = row
+        eras = np.array([e.name for e in self.game.eras], dtype=object)[self.era_i].tolist()
+        # zip builds the row tuples in C: a comprehension unpacking each row costs 3 us a row.
+        return list(zip(self.lines.tolist(), self.days.astype(object).tolist(),
+                        *(self.whites[:, k].tolist() for k in range(5)), self.special.tolist(),
+                        mults, orders, eras, self.hashes.astype(str).tolist(), strict=True))
+
+
+_ROW_FIELDS = ("lines", "days", "whites", "given", "special", "mult", "era_i", "hashes")
+
+
+def _concat(game: Game, parts: list[Rows]) -> Rows:
+    if not parts:
+        return _from_draws(game, [])
+    return Rows(game, *(np.concatenate([getattr(p, f) for p in parts]) for f in _ROW_FIELDS))
+
+
+def _from_draws(game: Game, draws: list[Draw]) -> Rows:
+    """Rows of the row validator's Draws (the few rows the vectorised checks left to it)."""
+    n = len(draws)
+    era_index = {e.name: i for i, e in enumerate(game.eras)}
+    whites = np.array([d.whites for d in draws], dtype=np.int64).reshape(n, 5)
+    given = np.array([d.white_order_source or d.whites for d in draws],
+                     dtype=np.int64).reshape(n, 5)
+    return Rows(game, np.array([d.line_no for d in draws], dtype=np.int64),
+                np.array([d.draw_date for d in draws], dtype="datetime64[D]"), whites, given,
+                np.array([d.special for d in draws], dtype=np.int64),
+                np.array([-1 if d.multiplier is None else d.multiplier for d in draws],
+                         dtype=np.int64),
+                np.array([era_index[d.era] for d in draws], dtype=np.int64),
+                np.array([d.record_hash for d in draws], dtype="S64"))
+
+
+@dataclass
 class Chunk:
     rows_read: int
-    staged: list[tuple]  # as Validated.staged, before repeated dates are resolved
+    rows: Rows  # staged rows, before repeated dates are resolved
     rejects: list[Reject]
+
+    @property
+    def staged(self) -> list[tuple]:
+        """As Validated.staged."""
+        return self.rows.tuples()
 
 
 def _column(records, col: int | None) -> list[str]:
@@ -203,7 +270,7 @@ def _validate_chunk(records, bad, layout: Layout, game: Game, today: dt.date) ->
     with _gc_paused():
         rejects: list[Reject] = [(r.line_no, r.raw, r.problem) for r in bad]
         if not records:
-            return Chunk(len(bad), [], sorted(rejects))
+            return Chunk(len(bad), _from_draws(game, []), sorted(rejects))
         ok, given, ordered, special, mult, era_i, days = _fast_accept(records, layout, game,
                                                                       today)
         lines = np.fromiter((line for line, _ in records), dtype=np.int64, count=len(records))
@@ -215,26 +282,39 @@ def _validate_chunk(records, bad, layout: Layout, game: Game, today: dt.date) ->
             except Rejected as exc:
                 rejects.append((raw.line_no, raw.raw, str(exc)))
         fast = np.flatnonzero(ok)
-        staged = _fast_rows(game, lines[fast], days[fast], given[fast], ordered[fast],
-                            special[fast], mult[fast], era_i[fast])
-        staged += [_draw_row(d) for d in slow]
-        staged.sort(key=lambda r: r[0])
-        return Chunk(len(records) + len(bad), staged, sorted(rejects))
+        days = days[fast]
+        iso = np.datetime_as_string(days, unit="D").tolist()
+        mults = mult[fast]
+        hashes = _hash(game.id, iso, ordered[fast], special[fast].tolist(),
+                       [None if m < 0 else m for m in mults.tolist()])
+        rows = Rows(game, lines[fast], days, ordered[fast], given[fast], special[fast], mults,
+                    era_i[fast], np.array(hashes, dtype="S64"))
+        if slow:
+            rows = _concat(game, [rows, _from_draws(game, slow)])
+            rows = rows.take(np.argsort(rows.lines, kind="stable"))
+        return Chunk(len(records) + len(bad), rows, sorted(rejects))
 
 
 @dataclass
 class StagedIndex:
-    """(day, line, record digest) of every staged row, to find dates repeated across chunks."""
+    """(day, line, record hash) of every staged row, to find dates repeated across chunks."""
 
     days: list = field(default_factory=list)
     lines: list = field(default_factory=list)
-    digests: list = field(default_factory=list)
+    digests: list = field(default_factory=list)  # the rows' record_hash (S64)
 
-    def add(self, staged: list[tuple]) -> None:
-        n = len(staged)
-        self.days.append(np.fromiter((r[1].toordinal() for r in staged), np.int32, count=n))
-        self.lines.append(np.fromiter((r[0] for r in staged), np.int64, count=n))
-        self.digests.append(np.array([bytes.fromhex(r[11]) for r in staged], dtype="S32"))
+    def add(self, rows: Rows) -> None:
+        # Ordinal day numbers as date.toordinal() gives them (0001-01-01 is day 1).
+        self.days.append((rows.days.astype(np.int64) + _EPOCH_ORDINAL).astype(np.int32))
+        self.lines.append(rows.lines.copy())
+        self.digests.append(_unhex(rows.hashes))
+
+
+def _unhex(hashes: np.ndarray) -> np.ndarray:
+    """S64 lower-case hex digests -> S32 raw digests (half the index's memory)."""
+    c = hashes.view(np.uint8).reshape(len(hashes), 64).astype(np.int16)
+    nibbles = np.where(c >= ord("a"), c - (ord("a") - 10), c - ord("0")).astype(np.uint8)
+    return np.ascontiguousarray(nibbles[:, 0::2] * 16 + nibbles[:, 1::2]).view("S32").ravel()
 
 
 @dataclass
@@ -315,7 +395,7 @@ def validate_source(text: str | bytes, game: Game, today: dt.date,
         rows_read += chunk.rows_read
         staged += chunk.staged
         rejects += chunk.rejects
-        index.add(chunk.staged)
+        index.add(chunk.rows)
     repeated = repeated_dates(index)
     if len(repeated.lines):
         dropped = repeated.lines.tolist()
@@ -324,19 +404,3 @@ def validate_source(text: str | bytes, game: Game, today: dt.date,
         gone = set(dropped)
         staged = [r for r in staged if r[0] not in gone]
     return Validated(layout, rows_read, staged, sorted(rejects))
-
-
-def _fast_rows(game: Game, lines, days, given, ordered, special, mult, era_i) -> list[tuple]:
-    iso = np.datetime_as_string(days, unit="D").tolist()
-    mults = [None if m < 0 else m for m in mult.tolist()]
-    specials = special.tolist()
-    hashes = _hash(game.id, iso, ordered, specials, mults)
-    unsorted = (given != ordered).any(axis=1)
-    orders = [None] * len(iso)
-    for i, row in zip(np.flatnonzero(unsorted).tolist(), given[unsorted].tolist(), strict=True):
-        orders[i] = row
-    eras = np.array([e.name for e in game.eras], dtype=object)[era_i].tolist()
-    # zip builds the row tuples in C: a comprehension unpacking each row costs 3 us a row.
-    return list(zip(lines.tolist(), days.astype(object).tolist(),
-                    *(ordered[:, k].tolist() for k in range(5)), specials, mults, orders, eras,
-                    hashes, strict=True))

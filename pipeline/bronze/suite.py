@@ -1,13 +1,15 @@
-"""Bronze gate: GX expectations on the draws, SQL audits on the batch and the calendar.
+"""Bronze gate: expectations on the draws, SQL audits on the batch and the calendar.
 
-GX checks every row against the rules of its draw date: the key is unique, the recorded
-era is the date's era, 5 distinct ascending whites, whites/special in the era's ranges,
-multiplier allowed in the era, weekday a draw day of the date's schedule.
+The expectations check every row against the rules of its draw date: the key is unique, the
+recorded era is the date's era, 5 distinct ascending whites, whites/special in the era's
+ranges, multiplier allowed in the era, weekday a draw day of the date's schedule.
 
 The rules come from games.toml: each row gets `rule_*` columns (its date's era, schedule and
-ranges), so one vectorised column-pair expectation covers every era at once. Per-era
-row-condition expectations would read better but cost ~20 ms each (a pandas query per
-expectation): 39 expectations took 0.8 s on the real batch, these 15 take ~0.2 s.
+ranges), so one column-pair expectation covers every era at once. The list is data (GX types
+and kwargs, `expectation_specs`): a staged batch is checked by `quality.sql_expectations` as one
+query where the rows are (~10 ms for 20,000 rows, against ~0.4 s of Great Expectations' fixed
+Python cost per game and its 3 s import); `check bronze` runs the same list through GX on a
+frame of the published draws.
 """
 
 from __future__ import annotations
@@ -15,13 +17,15 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-import uuid
+
+from psycopg import sql
 
 from pipeline.bronze import audits as bronze_audits
-from pipeline.db import database_url, load_sql
+from pipeline.db import load_sql
 from pipeline.games import WEEKDAYS, Game, get_game
-from pipeline.quality import gx_runner, partitions
+from pipeline.quality import gx_runner, partitions, sql_expectations
 from pipeline.quality.results import CheckResult
+from pipeline.quality.sql_expectations import Spec
 
 log = logging.getLogger(__name__)
 WHITES = ["white_1", "white_2", "white_3", "white_4", "white_5"]
@@ -62,32 +66,41 @@ def add_rule_columns(frame, game: Game):
     return frame
 
 
-def expectation_list(game: Game) -> list:
-    """The bronze expectations, the same 15 for every batch of `game`."""
-    E = gx_runner.expectations()
+def expectation_specs(game: Game) -> list[Spec]:
+    """The bronze expectations, the same 15 for every batch of `game` (GX types and kwargs)."""
     allowed_multipliers = [f"{e.name}:{m}" for e in game.eras for m in e.multipliers]
     draw_days = [f"{s.start.isoformat()}:{WEEKDAYS[d]}" for s in game.schedules
                  for d in sorted(s.weekdays)]
+
+    def greater(a: str, b: str, **kw) -> Spec:
+        return Spec("expect_column_pair_values_a_to_be_greater_than_b",
+                    {"column_A": a, "column_B": b, **kw})
+
     return [
-        E.ExpectColumnValuesToBeInSet(column="game", value_set=[game.id]),
-        E.ExpectCompoundColumnsToBeUnique(column_list=["game", "draw_date"]),
-        E.ExpectColumnValuesToNotBeNull(column="rule_era"),
-        E.ExpectColumnPairValuesToBeEqual(column_A="era", column_B="rule_era"),
-        E.ExpectSelectColumnValuesToBeUniqueWithinRecord(column_list=WHITES),
-        *[E.ExpectColumnPairValuesAToBeGreaterThanB(column_A=hi, column_B=lo)
-          for lo, hi in zip(WHITES, WHITES[1:], strict=False)],
+        Spec("expect_column_values_to_be_in_set", {"column": "game", "value_set": [game.id]}),
+        Spec("expect_compound_columns_to_be_unique", {"column_list": ["game", "draw_date"]}),
+        Spec("expect_column_values_to_not_be_null", {"column": "rule_era"}),
+        Spec("expect_column_pair_values_to_be_equal", {"column_A": "era",
+                                                       "column_B": "rule_era"}),
+        Spec("expect_select_column_values_to_be_unique_within_record",
+             {"column_list": WHITES}),
+        *[greater(hi, lo) for lo, hi in zip(WHITES, WHITES[1:], strict=False)],
         # With whites ascending, white_1 >= min and white_5 <= max bound all five.
-        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="white_1", column_B="rule_white_min",
-                                                  or_equal=True),
-        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="rule_white_max", column_B="white_5",
-                                                  or_equal=True),
-        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="special_ball",
-                                                  column_B="rule_special_min", or_equal=True),
-        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="rule_special_max",
-                                                  column_B="special_ball", or_equal=True),
-        E.ExpectColumnValuesToBeInSet(column="era_multiplier", value_set=allowed_multipliers),
-        E.ExpectColumnValuesToBeInSet(column="schedule_weekday", value_set=draw_days),
+        greater("white_1", "rule_white_min", or_equal=True),
+        greater("rule_white_max", "white_5", or_equal=True),
+        greater("special_ball", "rule_special_min", or_equal=True),
+        greater("rule_special_max", "special_ball", or_equal=True),
+        Spec("expect_column_values_to_be_in_set", {"column": "era_multiplier",
+                                                   "value_set": allowed_multipliers}),
+        Spec("expect_column_values_to_be_in_set", {"column": "schedule_weekday",
+                                                   "value_set": draw_days}),
     ]
+
+
+def expectation_list(game: Game) -> list:
+    """The bronze expectations as GX objects (the frame path of `check bronze`)."""
+    E = gx_runner.expectations()
+    return [spec.to_gx(E) for spec in expectation_specs(game)]
 
 
 def validate_draws(game: Game, frame) -> list[CheckResult]:
@@ -110,12 +123,10 @@ def _case(rules: list[tuple[dt.date, object]], otherwise=None):
 def staged_rules_query(conn, game: Game) -> str:
     """sql/quality/bronze_staged_rules.sql with the game's rules as CASE expressions.
 
-    GX's query asset takes SQL text, so the rules are literals: each is a date, an int or an
-    era/weekday name from games.toml, quoted by psycopg (sql.Literal), never raw text. The
-    batch id is not in the text: GX binds it as a parameter (a column-value partition).
+    The rules are literals: each is a date, an int or an era/weekday name from games.toml,
+    quoted by psycopg (sql.Literal), never raw text. The batch id is not in the text: the
+    caller binds it as a parameter.
     """
-    from psycopg import sql
-
     eras = game.eras
     rules = {
         "rule_era": _case([(e.start, e.name) for e in eras]),
@@ -126,23 +137,23 @@ def staged_rules_query(conn, game: Game) -> str:
         "rule_schedule": _case([(s.start, s.start.isoformat()) for s in game.schedules]),
         "weekdays": sql.Literal(list(WEEKDAYS)),
     }
-    # GX wants the query to start with SELECT: the file's header comment stays in the file.
+    # The text is wrapped as a subquery: the file's header comment stays in the file.
     body = "\n".join(line for line in load_sql("quality/bronze_staged_rules.sql").splitlines()
                      if not line.startswith("--"))
     text = sql.SQL(body).format(**rules)
     return text.as_string(conn)
 
 
-def validate_staged(conn, game: Game, batch_id: str, staged: int) -> list[CheckResult]:
-    """The 15 expectations on a staged batch, run by GX as SQL where the rows are."""
-    if staged == 0:  # GX finds no batch to validate: the (vacuous) frame path says the same
-        return validate_draws(game, gx_runner.frame_from_sql(
-            conn, "quality/bronze_staged_rows.sql", {"batch_id": batch_id}))
-    return gx_runner.validate_sql_query(
-        database_url(), staged_rules_query(conn, game), lambda: expectation_list(game),
-        name=f"bronze.{game.id}", partition_column="batch_id",
-        partition_value=uuid.UUID(str(batch_id)), sample_columns=SAMPLE_COLUMNS,
-        element_count=staged)
+def validate_staged(conn, game: Game, batch_id: str) -> list[CheckResult]:
+    """The 15 expectations on a staged batch, as one query where the rows are (no GX: its
+    import and per-validation Python cost were most of a per-game ingest)."""
+    # The rules are quoted literals inside the text; a literal '%' must not read as a
+    # placeholder once the batch id is bound.
+    rows = sql.SQL("select * from ({}) q where q.batch_id = %(batch_id)s").format(
+        sql.SQL(staged_rules_query(conn, game).replace("%", "%%")))
+    return sql_expectations.validate_query(
+        conn, rows, {"batch_id": batch_id}, expectation_specs(game),
+        sample_columns=SAMPLE_COLUMNS, order_by="line_no")
 
 
 def check(conn, game_id: str, batch_id: str) -> list[CheckResult]:
@@ -153,8 +164,8 @@ def check(conn, game_id: str, batch_id: str) -> list[CheckResult]:
     staged = results[-1].observed_value["staged"]
     results.append(bronze_audits.missing_draw_dates(conn, game, batch_id))
     t1 = time.perf_counter()
-    results += validate_staged(conn, game, batch_id, staged)
-    log.info("bronze suite: %d rows, SQL audits %.3fs, GX %.3fs", staged, t1 - t0,
+    results += validate_staged(conn, game, batch_id)
+    log.info("bronze suite: %d rows, SQL audits %.3fs, expectations %.3fs", staged, t1 - t0,
              time.perf_counter() - t1)
     return results
 
