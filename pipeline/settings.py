@@ -1,7 +1,8 @@
 """Every `PIPELINE_*` environment variable, read in one place into one typed, checked object.
 
-`settings()` reads os.environ on every call (tests and the DAG runner change it between
-calls); the parse is cached per distinct set of raw values, so a call costs ~17 dict lookups.
+`settings()` reads os.environ on every call (tests, and in-process CLI calls given an env,
+change it between calls); the parse is cached per distinct set of raw values, so a call costs
+~17 dict lookups.
 All variables are checked together: one bad value fails whatever step first asks for a
 setting, as one ConfigError line naming the variable and its value, before that step writes.
 The field of variable PIPELINE_X is `x`; docs/operations.md's table lists them all.
