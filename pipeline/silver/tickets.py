@@ -12,19 +12,31 @@ import zlib
 
 import numpy as np
 
+from pipeline.silver import pcg
+
+
+def _words(seed: int, game: str, day, model: str, ball: str) -> list[int]:
+    return [seed, zlib.crc32(game.encode()), int(np.datetime64(day, "D").astype(np.int64)),
+            zlib.crc32(model.encode()), zlib.crc32(ball.encode())]
+
 
 def stream(seed: int, game: str, day, model: str, ball: str) -> np.random.Generator:
-    words = [seed, zlib.crc32(game.encode()), int(np.datetime64(day, "D").astype(np.int64)),
-             zlib.crc32(model.encode()), zlib.crc32(ball.encode())]
-    return np.random.default_rng([w % (2**32) for w in words])
+    return np.random.default_rng([w % (2**32) for w in _words(seed, game, day, model, ball)])
 
 
 def uniforms(seed: int, game: str, days: np.ndarray, model: str, ball: str, tickets: int,
              width: int) -> np.ndarray:
-    """[targets, tickets, width] uniforms in (0, 1), one independent stream per target."""
-    out = np.empty((len(days), tickets, width))
-    for i, day in enumerate(days):  # one generator per target; the numbers are vectorised
-        out[i] = stream(seed, game, day, model, ball).random((tickets, width))
+    """[targets, tickets, width] uniforms in (0, 1), one independent stream per target.
+
+    Row i is `stream(seed, game, days[i], model, ball).random((tickets, width))`, computed for
+    every target at once (pipeline/silver/pcg.py): a generator object per target cost more
+    than the models' scoring.
+    """
+    days = np.asarray(days, dtype="datetime64[D]").astype(np.int64)
+    words = np.empty((len(days), 5), dtype=np.int64)
+    words[:] = _words(seed, game, np.datetime64(0, "D"), model, ball)
+    words[:, 2] = days
+    out = pcg.uniforms(np.mod(words, 2**32), tickets * width).reshape(len(days), tickets, width)
     return np.clip(out, 1e-12, 1 - 1e-12)
 
 

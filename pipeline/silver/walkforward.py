@@ -8,12 +8,15 @@ after its target. Output: DataFrames shaped like staging.model_runs/predictions/
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 import pandas as pd
 
+from pipeline.silver import fitting
 from pipeline.silver import tickets as ticketing
 from pipeline.silver.eras import BALLS, era_positions
 from pipeline.silver.features import BallFeatures
@@ -93,36 +96,55 @@ def _run_row(run_id, name, cls, params, tl, first, last_excl, code_version, metr
             "metrics": json.dumps(metrics, sort_keys=True)}
 
 
-def _weights(name, config, tl, feats, plan, code_version):
+def _uuid4s(n: int) -> list[str]:
+    """n random (version 4) UUIDs as text: uuid.uuid4() per target cost more than scoring."""
+    raw = np.frombuffer(os.urandom(16 * n), dtype=np.uint8).reshape(n, 16).copy()
+    raw[:, 6] = (raw[:, 6] & 0x0F) | 0x40  # version 4
+    raw[:, 8] = (raw[:, 8] & 0x3F) | 0x80  # RFC 4122 variant
+    text = raw.tobytes().hex()
+    return [f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+            for h in (text[i:i + 32] for i in range(0, 32 * n, 32))]
+
+
+def _score_only_runs(run_ids, name, cls, params, tl, targets, code_version) -> pd.DataFrame:
+    """One run per target, its whole history as the window: _run_row's columns, in bulk."""
+    return pd.DataFrame({
+        "model_run_id": run_ids, "model_name": name, "model_version": cls.version,
+        "game": tl.game.id, "params": json.dumps(params, sort_keys=True),
+        "train_first_draw": str(tl.date(0)),
+        "train_last_draw": np.datetime_as_string(tl.dates[targets - 1], unit="D").astype(object),
+        "n_train_draws": targets.astype(np.int64), "code_version": code_version,
+        "metrics": json.dumps({})}, columns=list(RUN_COLUMNS))
+
+
+def _weights(name, config, tl, feats, plan, code_version, fit_map):
     """Per ball weights [targets, width], the model run id of each target, and the run rows."""
     cls, params, seed = model_class(name), model_params(name, config), config["seed"]
     targets = plan.targets
     weights = {ball: np.zeros(feats[ball].valid[targets].shape) for ball in BALLS}
     run_ids = np.empty(len(targets), dtype=object)
-    runs = []
     if not cls.trainable:
         models = {ball: cls(params, seed) for ball in BALLS}
         for ball in BALLS:
             weights[ball] = models[ball].score(feats[ball], targets)
         recorded = {**models["white"].params, "seed": seed, "tickets": config["tickets"]}
-        for i, t in enumerate(targets):  # score-only: one run per target, its history as window
-            run_ids[i] = str(uuid.uuid4())
-            runs.append(_run_row(run_ids[i], name, cls, recorded, tl, 0, t, code_version, {}))
-        return weights, run_ids, runs
-    for r in np.unique(plan.fit_points):
-        chosen = plan.fit_points == r
-        models = {ball: cls(params, seed) for ball in BALLS}
-        first = max(0, int(r) - int(models["white"].params["train_draws"]))
-        rows = np.arange(first, r)
-        metrics = {ball: models[ball].fit(feats[ball], rows) for ball in BALLS}
+        run_ids[:] = _uuid4s(len(targets))
+        return weights, run_ids, _score_only_runs(run_ids, name, cls, recorded, tl, targets,
+                                                  code_version)
+    recorded = {**cls(params, seed).params, "seed": seed, "tickets": config["tickets"],
+                "retrain_every": config["retrain_every"]}  # a bad parameter fails here
+    points = np.unique(plan.fit_points)
+    chosen = [plan.fit_points == r for r in points]
+    fits = fit_map(fitting.fit_and_score, repeat(name), repeat(params), repeat(seed),
+                   points.tolist(), [targets[c] for c in chosen])
+    runs = []
+    for r, c, (first, metrics, scored) in zip(points, chosen, fits, strict=True):
         for ball in BALLS:
-            weights[ball][chosen] = models[ball].score(feats[ball], targets[chosen])
+            weights[ball][c] = scored[ball]
         run_id = str(uuid.uuid4())
-        run_ids[chosen] = run_id
-        recorded = {**models["white"].params, "seed": seed, "tickets": config["tickets"],
-                    "retrain_every": config["retrain_every"]}
+        run_ids[c] = run_id
         runs.append(_run_row(run_id, name, cls, recorded, tl, first, r, code_version, metrics))
-    return weights, run_ids, runs
+    return weights, run_ids, pd.DataFrame(runs, columns=list(RUN_COLUMNS))
 
 
 def _frames(name, tl, feats, plan, probs, run_ids, n_tickets, seed):
@@ -138,9 +160,11 @@ def _frames(name, tl, feats, plan, probs, run_ids, n_tickets, seed):
         noise = ticketing.uniforms(seed, tl.game.id, days, name, ball, n_tickets, width)
         chosen[ball] = ticketing.choose(probs[ball], valid, int(f.picks[targets][0]), noise)
         lo, hi = valid.argmax(axis=1), valid.shape[1] - valid[:, ::-1].argmax(axis=1)
-        scores.extend((name, tl.game.id, day, ball, int(lo[i]),
-                       probs[ball][i, lo[i]:hi[i]].tolist())
-                      for i, day in enumerate(days.astype(object)))
+        # One tolist for the matrix, then list slices: a tolist per row cost more than scoring.
+        scores.extend((name, tl.game.id, day, ball, first, row[first:last])
+                      for day, first, last, row in zip(days.astype(object), lo.tolist(),
+                                                       hi.tolist(), probs[ball].tolist(),
+                                                       strict=True))
     eras = np.array([e.name for e in tl.game.eras])[era_positions(tl.game, days)]
     whites = chosen["white"].reshape(-1, chosen["white"].shape[-1])
     predictions = pd.DataFrame({
@@ -169,13 +193,18 @@ def predict(tl: Timeline, feats: dict[str, BallFeatures], plan: Plan, names: lis
 
 def _predict(tl, feats, plan, names, config, code_version) -> Output:
     runs, predictions, scores = [], [], []
-    for name in names:
-        weights, run_ids, run_rows = _weights(name, config, tl, feats, plan, code_version)
-        probs = {ball: _probabilities(weights[ball], feats[ball].valid[plan.targets],
-                                      feats[ball].picks[plan.targets]) for ball in BALLS}
-        p, s = _frames(name, tl, feats, plan, probs, run_ids, config["tickets"], config["seed"])
-        runs.extend(run_rows)
-        predictions.append(p)
-        scores.extend(s)
-    return Output(pd.DataFrame(runs, columns=list(RUN_COLUMNS)),
+    fit_points = len(np.unique(plan.fit_points))
+    tasks = sum(fit_points for name in names if model_class(name).trainable)
+    with fitting.fitter(feats, tasks) as fit_map:
+        for name in names:
+            weights, run_ids, run_rows = _weights(name, config, tl, feats, plan, code_version,
+                                                  fit_map)
+            probs = {ball: _probabilities(weights[ball], feats[ball].valid[plan.targets],
+                                          feats[ball].picks[plan.targets]) for ball in BALLS}
+            p, s = _frames(name, tl, feats, plan, probs, run_ids, config["tickets"],
+                           config["seed"])
+            runs.append(run_rows)
+            predictions.append(p)
+            scores.extend(s)
+    return Output(pd.concat(runs, ignore_index=True),
                   pd.concat(predictions, ignore_index=True), scores)
