@@ -2,9 +2,11 @@
 
 Each size is a games file of synthetic daily 5+1 games of 10^4 draws (PIPELINE_GAMES_FILE),
 with three eras whose ranges change (so epochs restart), loaded straight into bronze by COPY
-(not timed). The timed step is a full features build of every game in one process: read,
-compute, stage (COPY), gate, publish. Ranges are small (white 1-8/1-10, special 1-3/1-4) so
-10^6 draws stay ~10^7 feature rows. Reference: the 10^4 size in the same run; ratio is the
+(not timed). The timed step is `python -m pipeline features --game G --full` for every game in
+one process (pipeline.cli.main): read, compute, stage (COPY), gate, publish. gx_costs: where a
+gated step's Great Expectations seconds go (import, context, one validation), in a fresh
+process. Ranges are small (white 1-8/1-10, special 1-3/1-4) so 10^6 draws stay ~10^7 feature
+rows. Reference: the 10^4 size in the same run; ratio is the
 per-draw rate relative to it (1.0 = linear).
 """
 
@@ -14,6 +16,7 @@ import datetime as dt
 import hashlib
 import os
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -70,15 +73,52 @@ def _load_bronze(url: str, game_ids: list[str], seed: int = 11) -> None:
 
 
 def _features(game_ids: list[str]) -> dict:
-    from pipeline.silver.feature_store import build_features
+    """`python -m pipeline features --game G --full` for every game, in this one process."""
+    import contextlib
+    import io
+    import json
+
+    from pipeline.cli import main
 
     totals = {"feature_rows": 0, "compute_seconds": 0.0, "stage_seconds": 0.0,
               "gate_seconds": 0.0, "publish_seconds": 0.0}
     for gid in game_ids:
-        out = build_features(gid, full=True)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = main(["--log-level", "WARNING", "features", "--game", gid, "--full"])
+        if code != 0:
+            raise RuntimeError(f"features --game {gid} exited {code}")
+        result = json.loads(out.getvalue().strip().splitlines()[-1])
         for key in totals:
-            totals[key] += out["rows" if key == "feature_rows" else key]
+            totals[key] += result["rows" if key == "feature_rows" else key]
     return {k: round(v, 3) for k, v in totals.items()}
+
+
+def _gx_costs(game_id: str) -> dict:
+    """Where a gated step's GX seconds go, in a fresh process: the import, the context, one
+    validation of the features suite on 10 rows (GX's fixed cost) and on one game's frame."""
+    from pipeline.db import connect
+    from pipeline.games import get_game
+    from pipeline.quality import gx_runner, partitions
+    from pipeline.silver import features_suite
+    from pipeline.silver.eras import era_sql_params
+
+    game = get_game(game_id)
+    params = {**partitions.published_params("features", game_id, None), **era_sql_params(game)}
+    with connect() as conn:
+        frame = gx_runner.frame_from_sql(conn, "quality/features_draw_summary.sql", params)
+    out, start = {}, time.perf_counter()
+    for name, step in (("import", gx_runner.gx), ("context", gx_runner._batch_definition),
+                       ("validate_10_rows", lambda: features_suite.validate_summary(
+                           frame.head(10).copy(), game)),
+                       ("validate_game", lambda: features_suite.validate_summary(
+                           frame.copy(), game))):
+        step()
+        out[f"{name}_seconds"] = round(time.perf_counter() - start, 3)
+        start = time.perf_counter()
+    out["expectations"] = len(features_suite.expectation_list())
+    out["frame_rows"] = len(frame)
+    return out
 
 
 def run(rows: int | None) -> None:
@@ -103,3 +143,4 @@ def run(rows: int | None) -> None:
                      reference[1] * draws / reference[0], games=n_games,
                      feature_rows_per_s=round(m["feature_rows"] / m["seconds"], 1),
                      gate_share=round(m["gate_seconds"] / m["seconds"], 4))
+                emit("features_scale.gx_costs", PER_GAME, measure(_gx_costs, game_ids[0]))

@@ -2,18 +2,22 @@
 -- independent recount from bronze.draws (window functions, not the Python build), in one pass
 -- over the audited rows (one staged write, or the published rows of a date range).
 -- The range epoch of each draw and ball type comes from the game definition (parallel arrays
--- per era). Statistics are compared as text tuples: (history_from, era_draws_before, hits_10,
--- hits_25, hits_50, hits_100, hits_era, draws_since_seen, seen_in_era).
+-- per era). Statistics compared: (history_from, era_draws_before, hits_10, hits_25, hits_50,
+-- hits_100, hits_era, draws_since_seen, seen_in_era); samples show them as text tuples.
 -- One row per sampled violation (up to 5 per kind): kind 'numbers' (a cell missing, outside
 -- the era's range or audited twice) or 'recount' (an audited cell whose values differ from the
 -- recount, or that has no recount cell); `violations` is the kind's total.
+-- Cost: the recount is one sort of the cells on integer and date keys (ball types as codes:
+-- a text key sorts by collation, several times slower) and one window pass; audited and
+-- recount cells meet in a hash full join (a full join is never a nested loop, whatever the row
+-- estimates); text tuples are built only for the violating cells.
 with eras as (
     select * from unnest(%(era_start)s::date[], %(era_end)s::date[], %(white_min)s::int[],
                          %(white_max)s::int[], %(special_min)s::int[], %(special_max)s::int[],
                          %(white_epoch)s::date[], %(special_epoch)s::date[])
         as e(era_start, era_end, white_min, white_max, special_min, special_max,
              white_epoch, special_epoch)
-), audited as (
+), audited as materialized (
     select draw_date, ball_type, number, history_from, era_draws_before, hits_10, hits_25,
            hits_50, hits_100, hits_era, draws_since_seen, seen_in_era
     from staging.number_features where staging_id = %(staging_id)s
@@ -24,8 +28,10 @@ with eras as (
     where %(published)s and game = %(game)s
       and draw_date between coalesce(%(date_from)s::date, '-infinity')
                         and coalesce(%(date_to)s::date, 'infinity')
+), audited_days as materialized (
+    select distinct draw_date from audited
 ), audited_span as (
-    select min(draw_date) as first_day, max(draw_date) as last_day from audited
+    select min(draw_date) as first_day, max(draw_date) as last_day from audited_days
 ), span_epoch as (  -- epochs only move forward: the first audited draw's are the earliest
     select least(e.white_epoch, e.special_epoch) as first_day
     from eras e, audited_span s
@@ -37,65 +43,97 @@ with eras as (
     join eras e on b.draw_date >= e.era_start and (e.era_end is null or b.draw_date < e.era_end)
     where b.game = %(game)s and b.draw_date <= (select last_day from audited_span)
       and b.draw_date >= (select first_day from span_epoch)
-), cells as (
-    select d.draw_date, c.ball_type, c.epoch, n.number,
-           case when c.ball_type = 'white' then n.number = any(d.whites)
+), cells as (  -- ball 0 = white, 1 = special
+    select d.draw_date, c.ball, c.epoch, n.number,
+           case when c.ball = 0 then n.number = any(d.whites)
                 else n.number = d.special_ball end as hit
     from draws d
-    cross join lateral (values ('white', d.white_min, d.white_max, d.white_epoch),
-                               ('special', d.special_min, d.special_max, d.special_epoch))
-        c(ball_type, lo, hi, epoch)
+    cross join lateral (values (0, d.white_min, d.white_max, d.white_epoch),
+                               (1, d.special_min, d.special_max, d.special_epoch))
+        c(ball, lo, hi, epoch)
     cross join lateral generate_series(c.lo, c.hi) n(number)
 ), numbered as (
-    select *, row_number() over w_order as rn
+    select *, row_number() over w as rn
     from cells
-    window w_order as (partition by ball_type, number, epoch order by draw_date)
-), before as (  -- statistics of the epoch draws strictly before each draw
-    select draw_date, ball_type, number, epoch,
-           count(*) over w_before as era_draws_before,
-           coalesce(sum(hit::int) over w_before, 0) as hits_era,
-           -- draws after the last hit = draws before this one - position of the last hit
-           count(*) over w_before - max(case when hit then rn end) over w_before as since_last
+    window w as (partition by ball, number, epoch order by draw_date)
+), running as (  -- through each draw, inclusive
+    select draw_date, ball, number, epoch, rn - 1 as era_draws_before,
+           sum(hit::int) over w - hit::int as hits_era,
+           max(case when hit then rn end) over w as last_hit_rn
     from numbered
-    window w_before as (partition by ball_type, number, epoch order by draw_date
-                        rows between unbounded preceding and 1 preceding)
+    window w as (partition by ball, number, epoch order by draw_date rows unbounded preceding)
 ), counted as (  -- last-w windows as differences of the running count (lag stays in the epoch)
-    select *,
+    select draw_date, ball, number, epoch, era_draws_before, hits_era,
            hits_era - coalesce(lag(hits_era, 10) over w, 0) as hits_10,
            hits_era - coalesce(lag(hits_era, 25) over w, 0) as hits_25,
            hits_era - coalesce(lag(hits_era, 50) over w, 0) as hits_50,
-           hits_era - coalesce(lag(hits_era, 100) over w, 0) as hits_100
-    from before
-    window w as (partition by ball_type, number, epoch order by draw_date)
-), compared as (  -- union and group instead of a join: no plan depends on row estimates
-    select draw_date, ball_type, number, 1 as audited,
-           (history_from, era_draws_before, hits_10::int, hits_25::int, hits_50::int,
-            hits_100::int, hits_era, draws_since_seen, seen_in_era)::text as stats
-    from audited
-    union all
-    select draw_date, ball_type, number::smallint, 0,
-           (epoch, era_draws_before::int, hits_10::int, hits_25::int, hits_50::int,
-            hits_100::int, hits_era::int, coalesce(since_last, era_draws_before)::int,
-            since_last is not null)::text
-    from counted
-    where draw_date in (select draw_date from audited)
-), grouped as (  -- min/max instead of count(distinct): a hash aggregate, no sort
-    select draw_date, ball_type, number, sum(audited) as audited_n,
-           count(*) - sum(audited) as recount_n,
-           min(stats) filter (where audited = 1) as audited_min,
-           max(stats) filter (where audited = 1) as audited_stats,
-           max(stats) filter (where audited = 0) as recounted
-    from compared
+           hits_era - coalesce(lag(hits_era, 100) over w, 0) as hits_100,
+           lag(last_hit_rn) over w as last_before
+    from running
+    window w as (partition by ball, number, epoch order by draw_date)
+), recount as (
+    select c.draw_date, case c.ball when 0 then 'white' else 'special' end as ball_type,
+           c.number::smallint as number, c.epoch, c.era_draws_before::int as era_draws_before,
+           c.hits_10::int as hits_10, c.hits_25::int as hits_25, c.hits_50::int as hits_50,
+           c.hits_100::int as hits_100, c.hits_era::int as hits_era,
+           coalesce(c.era_draws_before - c.last_before, c.era_draws_before)::int
+               as draws_since_seen,
+           c.last_before is not null as seen_in_era
+    from counted c join audited_days a using (draw_date)
+), paired as (  -- only the cells where something is wrong
+    select coalesce(a.draw_date, r.draw_date) as draw_date,
+           coalesce(a.ball_type, r.ball_type) as ball_type,
+           coalesce(a.number, r.number) as number,
+           a.draw_date is not null as audited, r.draw_date is not null as recounted,
+           case when a.draw_date is not null then
+               (a.history_from, a.era_draws_before, a.hits_10::int, a.hits_25::int,
+                a.hits_50::int, a.hits_100::int, a.hits_era, a.draws_since_seen,
+                a.seen_in_era)::text end as audited_stats,
+           case when r.draw_date is not null then
+               (r.epoch, r.era_draws_before, r.hits_10, r.hits_25, r.hits_50, r.hits_100,
+                r.hits_era, r.draws_since_seen, r.seen_in_era)::text end as recount_stats
+    from audited a
+    full join recount r
+        on a.draw_date = r.draw_date and a.ball_type = r.ball_type and a.number = r.number
+    where a.draw_date is null or r.draw_date is null
+       or (a.history_from, a.era_draws_before, a.hits_10, a.hits_25, a.hits_50, a.hits_100,
+           a.hits_era, a.draws_since_seen, a.seen_in_era)
+          is distinct from
+          (r.epoch, r.era_draws_before, r.hits_10, r.hits_25, r.hits_50, r.hits_100,
+           r.hits_era, r.draws_since_seen, r.seen_in_era)
+), duplicated as (  -- cells audited more than once (possibly each equal to the recount)
+    select draw_date, ball_type, number, count(*) as copies
+    from audited group by draw_date, ball_type, number having count(*) > 1
+), duplicated_stats as (  -- few rows: text tuples for them only
+    select d.draw_date, d.ball_type, d.number, d.copies,
+           max((a.history_from, a.era_draws_before, a.hits_10::int, a.hits_25::int,
+                a.hits_50::int, a.hits_100::int, a.hits_era, a.draws_since_seen,
+                a.seen_in_era)::text) as audited_stats
+    from duplicated d join audited a using (draw_date, ball_type, number)
+    group by d.draw_date, d.ball_type, d.number, d.copies
+), judged as (  -- per violating cell
+    select draw_date, ball_type, number,
+           case when bool_or(not audited) then 0 else coalesce(max(copies), 1) end
+               as audited_n,
+           not bool_or(not recounted) as has_recount,
+           bool_or(audited and not recounted) or bool_or(audited and recounted and differs)
+               as recount_differs,
+           max(audited_stats) as audited_stats,
+           -- a duplicated cell with no differing copy equals its recount
+           coalesce(max(recount_stats),
+                    case when not bool_or(not recounted) then max(audited_stats) end)
+               as recounted
+    from (select p.*, null::bigint as copies, true as differs from paired p
+          union all
+          select d.draw_date, d.ball_type, d.number, true, true, d.audited_stats, null,
+                 d.copies, false
+          from duplicated_stats d) k
     group by draw_date, ball_type, number
-), judged as (
-    select *, audited_n <> 1 or recount_n <> 1 as numbers_bad,
-           audited_n > 0 and (recount_n <> 1 or audited_stats is distinct from recounted
-                              or audited_min is distinct from audited_stats) as recount_bad
-    from grouped
-), flagged as (  -- one row per (violation, kind), built only for the violating cells
+), flagged as (  -- one row per (violation, kind)
     select j.*, k.kind
-    from (select * from judged where numbers_bad or recount_bad) j
-    cross join lateral (values ('numbers', j.numbers_bad), ('recount', j.recount_bad)) k(kind, bad)
+    from judged j
+    cross join lateral (values ('numbers', j.audited_n <> 1 or not j.has_recount),
+                               ('recount', j.audited_n > 0 and j.recount_differs)) k(kind, bad)
     where k.bad
 ), ranked as (
     select *, count(*) over (partition by kind) as violations,
@@ -104,7 +142,7 @@ with eras as (
 )
 select kind, violations, draw_date, ball_type, number,
        case when audited_n = 0 then 'missing'
-            when recount_n = 0 then 'not a valid number of the era (or not a bronze draw)'
+            when not has_recount then 'not a valid number of the era (or not a bronze draw)'
             when audited_n > 1 then 'present ' || audited_n || ' times' end as problem,
        audited_stats as staged, recounted
 from ranked
