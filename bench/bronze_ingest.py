@@ -171,6 +171,10 @@ def bench_size(rows: int, *, subprocess_too: bool | None = None) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix="bench_bronze_") as tmp:
         games_file, files, written = write_ny_exports(Path(tmp), rows)
         os.environ["PIPELINE_GAMES_FILE"] = str(games_file)
+        # The source size cap (8 MiB by default) must not refuse a large synthetic export
+        # (BENCH_DRAWS_PER_GAME sets how large one file is).
+        largest = max(path.stat().st_size for _, path in files)
+        os.environ["PIPELINE_SOURCE_MAX_BYTES"] = str(max(8 * 2**20, 2 * largest))
         common = {"games": len(files)}
         with scratch_database() as url:
             os.environ["PIPELINE_DATABASE_URL"] = url

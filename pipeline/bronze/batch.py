@@ -21,6 +21,7 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 
 import numpy as np
 
@@ -126,37 +127,94 @@ class Chunk:
         return self.rows.tuples()
 
 
-def _column(records, col: int | None) -> list[str]:
+def _column_of(fields: list[list[str]], shortest: int, col: int | None) -> list[str]:
+    """Column `col` of every row, as written: a field with blanks at its ends fails the fixed
+    shapes, and the regex (or the row validator) sees it stripped."""
     if col is None:
-        return [""] * len(records)
-    # ASCII blanks only, as formats._get: str.strip() would drop a NO-BREAK SPACE unnoticed.
-    return [f[col].strip(ASCII_BLANKS) if col < len(f) else "" for _, f in records]
+        return [""] * len(fields)
+    if col < shortest:
+        return [f[col] for f in fields]
+    return [f[col] if col < len(f) else "" for f in fields]
+
+
+def _codes(texts: list[str]) -> np.ndarray:
+    """(n, longest) code points of `texts`, zero-padded (fields hold no NUL: bad_csv)."""
+    arr = np.array(texts, dtype=str) if texts else np.zeros(0, dtype="U1")
+    return arr.view(np.uint32).reshape(len(texts), -1)
+
+
+def _is_digit(codes: np.ndarray) -> np.ndarray:
+    return (codes >= ord("0")) & (codes <= ord("9"))
+
+
+def _fixed(codes: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows exactly `width` long, their first `width` code points)."""
+    n = len(codes)
+    if codes.shape[1] < width:
+        return np.zeros(n, dtype=bool), np.zeros((n, width), dtype=np.uint32)
+    return (codes[:, width:] == 0).all(axis=1), codes[:, :width]
 
 
 def _numbers(texts: list[str], count: int) -> tuple[np.ndarray, np.ndarray]:
-    """(ok mask, n x count ints) for strings of `count` single-space-separated numbers."""
-    import pandas as pd
+    """(ok mask, n x count ints) for strings of `count` single-space-separated numbers.
 
-    series = pd.Series(texts, dtype=object)
-    ok = series.str.fullmatch(f"{NUMS}(?: {NUMS}){{{count - 1}}}").fillna(False).to_numpy(bool)
-    values = np.zeros((len(texts), count), dtype=np.int64)
-    if ok.any():
-        joined = " ".join(series[ok].tolist())
-        values[ok] = np.array(joined.split(), dtype=np.int64).reshape(-1, count)
+    Numpy over the code points for the common shapes (two-digit numbers; a lone number of
+    1-3 digits); the regex only for the rows of any other shape.
+    """
+    codes = _codes(texts)
+    n = len(texts)
+    values = np.zeros((n, count), dtype=np.int64)
+    if count == 1:
+        head = codes[:, :3]
+        ok = (codes.shape[1] <= 3 or (codes[:, 3:] == 0).all(axis=1)) if n else np.zeros(0, bool)
+        ok = ok & (head[:, 0] != 0) & (_is_digit(head) | (head == 0)).all(axis=1)
+        for k in range(head.shape[1]):  # Horner over the digits present
+            present = head[:, k] != 0
+            values[:, 0] = np.where(present, values[:, 0] * 10 + head[:, k].astype(np.int64)
+                                    - ord("0"), values[:, 0])
+    else:
+        width = 3 * count - 1
+        ok, body = _fixed(codes, width)
+        digits = body[:, [p for p in range(width) if p % 3 != 2]]
+        ok &= _is_digit(digits).all(axis=1) & (body[:, 2::3] == ord(" ")).all(axis=1)
+        d = digits.astype(np.int64) - ord("0")
+        values = np.where(ok[:, None], d[:, 0::2] * 10 + d[:, 1::2], 0)
+    rest = np.flatnonzero(~ok)
+    if len(rest):
+        import pandas as pd
+
+        # ASCII blanks only, as formats._get: str.strip() would drop a NO-BREAK SPACE.
+        series = pd.Series([texts[i].strip(ASCII_BLANKS) for i in rest.tolist()], dtype=object)
+        more = series.str.fullmatch(f"{NUMS}(?: {NUMS}){{{count - 1}}}").fillna(False)
+        more = more.to_numpy(bool)
+        if more.any():
+            joined = " ".join(series[more].tolist())
+            values[rest[more]] = np.array(joined.split(), dtype=np.int64).reshape(-1, count)
+            ok[rest[more]] = True
     return ok, values
 
 
 def _dates(texts: list[str]) -> np.ndarray:
     """datetime64[D] per text, NaT where not a plain MM/DD/YYYY or YYYY-MM-DD calendar date."""
-    import pandas as pd
-
-    series = pd.Series(texts, dtype=object)
-    days = pd.Series(pd.NaT, index=series.index, dtype="datetime64[ns]")
-    for pattern, fmt in ((US_DATE, "%m/%d/%Y"), (ISO_DATE, "%Y-%m-%d")):
-        mask = series.str.fullmatch(pattern).fillna(False)
-        if mask.any():
-            days[mask] = pd.to_datetime(series[mask], format=fmt, errors="coerce")
-    return days.to_numpy(dtype="datetime64[D]")
+    n = len(texts)
+    exact, c = _fixed(_codes(texts), 10)
+    digit = _is_digit(c)
+    d = c.astype(np.int64) - ord("0")
+    us = exact & (c[:, 2] == ord("/")) & (c[:, 5] == ord("/")) & digit[:, [0, 1, 3, 4, 6, 7, 8,
+                                                                           9]].all(axis=1)
+    iso = exact & (c[:, 4] == ord("-")) & (c[:, 7] == ord("-")) & digit[:, [0, 1, 2, 3, 5, 6, 8,
+                                                                            9]].all(axis=1)
+    year = np.where(us, d[:, 6] * 1000 + d[:, 7] * 100 + d[:, 8] * 10 + d[:, 9],
+                    d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3])
+    month = np.where(us, d[:, 0] * 10 + d[:, 1], d[:, 5] * 10 + d[:, 6])
+    day = np.where(us, d[:, 3] * 10 + d[:, 4], d[:, 8] * 10 + d[:, 9])
+    ok = (us | iso) & (year >= 1) & (month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)
+    start = np.where(ok, (year - 1970) * 12 + month - 1, 0).astype("datetime64[M]")
+    days = start.astype("datetime64[D]") + np.where(ok, day - 1, 0)
+    ok &= days.astype("datetime64[M]") == start  # 02/30 rolls into March: not a date
+    out = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    out[ok] = days[ok]
+    return out
 
 
 def _rule_tables(game: Game):
@@ -178,28 +236,34 @@ def _lookup(starts, days: np.ndarray) -> np.ndarray:
 def _fast_accept(records, layout: Layout, game: Game, today: dt.date):
     """(accepted mask, whites given, special, multiplier or -1, era index, days)."""
     n = len(records)
-    widths = np.fromiter((len(f) for _, f in records), dtype=np.int64, count=n)
+    fields = [f for _, f in records]
+    widths = np.fromiter(map(len, fields), dtype=np.int64, count=n)
     ok = widths >= layout.width
+    shortest = int(widths.min()) if n else 0
+
+    def _column(col):
+        return _column_of(fields, shortest, col)
+
     if layout.numbers_col is not None and layout.special_col is None:
-        nums_ok, nums = _numbers(_column(records, layout.numbers_col), 6)
+        nums_ok, nums = _numbers(_column(layout.numbers_col), 6)
         whites, special = nums[:, :5], nums[:, 5]
         ok &= nums_ok
     else:
         if layout.numbers_col is not None:
-            whites_ok, whites = _numbers(_column(records, layout.numbers_col), 5)
+            whites_ok, whites = _numbers(_column(layout.numbers_col), 5)
         else:
             whites_ok, whites = _numbers([" ".join(t) for t in zip(
-                *(_column(records, c) for c in layout.white_cols), strict=True)], 5)
-        special_ok, special = _numbers(_column(records, layout.special_col), 1)
+                *(_column(c) for c in layout.white_cols), strict=True)], 5)
+        special_ok, special = _numbers(_column(layout.special_col), 1)
         ok &= whites_ok & special_ok
         special = special[:, 0]
-    mult_text = _column(records, layout.multiplier_col)
+    mult_text = _column(layout.multiplier_col)
     has_mult = np.array([bool(t) for t in mult_text], dtype=bool)
     mult_ok, mult = _numbers([t or "0" for t in mult_text], 1)
     ok &= mult_ok
     mult = np.where(has_mult, mult[:, 0], -1)
 
-    days = _dates(_column(records, layout.date_col))
+    days = _dates(_column(layout.date_col))
     ok &= ~np.isnat(days) & (days <= np.datetime64(today, "D"))
     era_i = _lookup([e.start for e in game.eras], days)
     sched_i = _lookup([s.start for s in game.schedules], days)
@@ -253,14 +317,10 @@ def iter_chunks(source: str | bytes, game: Game, today: dt.date,
     chunk_rows = chunk_rows or CHUNK_ROWS
 
     def chunks() -> Iterator[Chunk]:
-        records: list = []
-        bad: list[RawRow] = []
-        for item in items:
-            (bad if isinstance(item, RawRow) else records).append(item)
-            if len(records) + len(bad) >= chunk_rows:
-                yield _validate_chunk(records, bad, layout, game, today)
-                records, bad = [], []
-        if records or bad:
+        while batch := list(islice(items, chunk_rows)):
+            bad = [item for item in batch if isinstance(item, RawRow)]
+            records = [item for item in batch if not isinstance(item, RawRow)] if bad else batch
+            del batch
             yield _validate_chunk(records, bad, layout, game, today)
 
     return layout, chunks()
