@@ -47,7 +47,13 @@ def fit_and_score(name: str, params: dict, seed: int, r: int, targets: np.ndarra
 
 
 def workers(tasks: int) -> int:
-    return max(1, min(tasks, len(os.sched_getaffinity(0))))
+    """Processes to fit `tasks` fit points in: one per core this process may use, or 1 where
+    there is no fork (forked workers inherit the features instead of pickling them)."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    cores = (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+             else os.cpu_count() or 1)
+    return max(1, min(tasks, cores))
 
 
 @contextmanager
