@@ -288,25 +288,27 @@ def _timed(module, name: str, totals: dict, key: str) -> None:
     setattr(module, name, wrapper)
 
 
-def _timed_sql(module, totals: dict) -> None:
-    """Sum module.run_sql's seconds per SQL file into totals['sql'] (execute and transfer)."""
-    inner = module.run_sql
+def _timed_sql(module, totals: dict, name: str = "run_sql") -> None:
+    """Sum the seconds of module.<name>(conn, relative, ...) per SQL file (or publish step) into
+    totals['sql'] (execute and transfer)."""
+    inner = getattr(module, name)
 
-    def run_sql(conn, relative, params=None):
+    def run_sql(conn, relative, *args, **kwargs):
         start = time.perf_counter()
         try:
-            return inner(conn, relative, params)
+            return inner(conn, relative, *args, **kwargs)
         finally:
             sql = totals["sql"]
             sql[relative] = sql.get(relative, 0.0) + time.perf_counter() - start
 
-    module.run_sql = run_sql
+    setattr(module, name, run_sql)
 
 
 def _evaluate_all(game_ids: list[str]) -> dict:
     import warnings
 
     import pipeline.gold.evaluate as step
+    from pipeline import wap
     from pipeline.cli import main
 
     # performance.per_draw's fillna emits a pandas FutureWarning per (model, draw) group:
@@ -315,10 +317,13 @@ def _evaluate_all(game_ids: list[str]) -> dict:
     totals = {"scored": 0, "inserted": 0, "unchanged": 0, "performance_rows": 0,
               "stage_seconds": 0.0, "performance_seconds": 0.0, "gate_seconds": 0.0,
               "publish_seconds": 0.0, "sql": {}}
-    for fn, key in (("_stage", "stage_seconds"), ("performance_rows", "performance_seconds"),
-                    ("run_gate", "gate_seconds"), ("_publish", "publish_seconds")):
-        _timed(step, fn, totals, key)
+    for module, fn, key in ((step, "_stage", "stage_seconds"),
+                            (step, "performance_rows", "performance_seconds"),
+                            (wap, "run_gate", "gate_seconds"),
+                            (step, "_publish", "publish_seconds")):
+        _timed(module, fn, totals, key)
     _timed_sql(step, totals)
+    _timed_sql(wap, totals, "run_step")  # the publish file's steps, as file#step
     per_game = []  # seconds of each game in turn: growth here means cost grows with gold
     for gid in game_ids:
         start = time.perf_counter()

@@ -16,8 +16,9 @@ pytestmark = pytest.mark.unit
 PACKAGE = Path(__file__).resolve().parent.parent / "pipeline"
 CORE = {"__init__", "errors", "paths", "redact", "games_schema", "games", "embedded", "db",
         "failures", "migrate", "freshness", "logs", "runs", "ops", "settings"}
-# Lowest first; a package may import its own level and any lower one.
-LEVELS = [CORE, {"quality"}, {"bronze"}, {"silver"}, {"gold"}, {"orchestration"},
+# Lowest first; a package may import its own level and any lower one. `wap` (the one
+# write-audit-publish engine) runs the quality gate and is run by every layer.
+LEVELS = [CORE, {"quality"}, {"wap"}, {"bronze"}, {"silver"}, {"gold"}, {"orchestration"},
           {"commands"}, {"cli", "__main__"}]
 
 

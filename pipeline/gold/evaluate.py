@@ -2,8 +2,9 @@
 
 Write, audit, publish: results and performance are computed from silver and bronze into
 staging, the gold gate validates them, and only then one transaction holding the game's gold
-advisory lock archives superseded results, upserts changed ones and replaces the game's
-performance and reference rows. Runs of one game are serialised by a session advisory lock, so
+lock archives superseded results, upserts changed ones and replaces the game's performance and
+reference rows (pipeline/wap.py runs the three; the publish's statements, in order, are
+sql/gold/publish_evaluate.sql). Runs of one game are serialised by a session advisory lock, so
 a second run waits instead of clearing the first one's staging rows.
 """
 
@@ -13,16 +14,15 @@ import logging
 import threading
 import uuid
 
-from pipeline.db import advisory_xact_lock, connect, lock_key, run_sql
+from pipeline.db import connect, lock_key, run_sql
 from pipeline.games import get_game
 from pipeline.gold.frequency import number_frequencies
 from pipeline.gold.performance import performance_rows
 from pipeline.gold.reference import baseline_rows, prize_tier_rows
 from pipeline.gold.scoring import outcome_params
 from pipeline.gold.tables import PERFORMANCE_COLUMNS, SUMMARY_COLUMNS, copy_rows
-from pipeline.ops.faults import fault_point
 from pipeline.quality import gx_runner
-from pipeline.quality.gate import run_gate
+from pipeline.wap import Wap
 
 log = logging.getLogger(__name__)
 
@@ -48,26 +48,26 @@ def _preload(skip_checks: bool) -> threading.Thread:
 
 def _stage(conn, game, staging_id: uuid.UUID, preload: threading.Thread | None = None
            ) -> tuple[int, int, list[tuple]]:
+    """The staging writer: score, then compute performance and the verdict, into staging."""
     params = {"game": game.id, "staging_id": staging_id}
-    with conn.transaction():
-        run_sql(conn, "gold/clear_staging.sql", params)
-        for (era_name,) in run_sql(conn, "gold/draw_eras.sql", params).fetchall():
-            game.era_named(era_name)  # a draw's era missing from the game file: an error
-        scored = run_sql(conn, "gold/score_predictions.sql",
-                         {**params, **outcome_params(game)}).rowcount
-        results = staged_results_frame(conn, params)
-        draws = run_sql(conn, "gold/draws_of_game.sql", params).fetchall()
-        calibration = run_sql(conn, "gold/calibration_by_draw.sql", params).fetchall()
-        configs = {str(run): (cid, text) for run, cid, text in
-                   run_sql(conn, "gold/model_configs.sql", params).fetchall()}
-        if preload is not None:
-            preload.join()
-        perf, verdict = performance_rows(game, results, [d[0] for d in draws], calibration,
-                                         configs)
-        copy_rows(conn, "staging.model_performance",
-                  (tuple(r.get(c) for c in PERFORMANCE_COLUMNS) + (staging_id,) for r in perf))
-        copy_rows(conn, "staging.verdict_summary",
-                  [tuple(verdict[c] for c in SUMMARY_COLUMNS) + (staging_id,)])
+    run_sql(conn, "gold/clear_staging.sql", params)
+    for (era_name,) in run_sql(conn, "gold/draw_eras.sql", params).fetchall():
+        game.era_named(era_name)  # a draw's era missing from the game file: an error
+    scored = run_sql(conn, "gold/score_predictions.sql",
+                     {**params, **outcome_params(game)}).rowcount
+    results = staged_results_frame(conn, params)
+    draws = run_sql(conn, "gold/draws_of_game.sql", params).fetchall()
+    calibration = run_sql(conn, "gold/calibration_by_draw.sql", params).fetchall()
+    configs = {str(run): (cid, text) for run, cid, text in
+               run_sql(conn, "gold/model_configs.sql", params).fetchall()}
+    if preload is not None:
+        preload.join()
+    perf, verdict = performance_rows(game, results, [d[0] for d in draws], calibration,
+                                     configs)
+    copy_rows(conn, "staging.model_performance",
+              (tuple(r.get(c) for c in PERFORMANCE_COLUMNS) + (staging_id,) for r in perf))
+    copy_rows(conn, "staging.verdict_summary",
+              [tuple(verdict[c] for c in SUMMARY_COLUMNS) + (staging_id,)])
     return scored, len(perf), draws
 
 
@@ -79,37 +79,26 @@ def staged_results_frame(conn, params: dict):
     return pd.DataFrame(cur.fetchall(), columns=[c.name for c in cur.description])
 
 
-def _publish(conn, game, staging_id: uuid.UUID, draws: list[tuple]) -> dict:
-    params = {"game": game.id, "staging_id": staging_id}
+def _publish(conn, wap: Wap, game, scored: int, perf_rows: int, draws: list[tuple]) -> dict:
     counts, tests = number_frequencies(game, draws)
-    with conn.transaction():
-        advisory_xact_lock(conn, "gold", game.id)
-        fault_point("gold.evaluate.publish.locked")
-        archived = run_sql(conn, "gold/archive_superseded_results.sql", params).rowcount
-        fault_point("gold.evaluate.publish.archived")
-        removed = run_sql(conn, "gold/delete_removed_results.sql", params).rowcount
-        fault_point("gold.evaluate.publish.removed")
-        flags = [r[0] for r in run_sql(conn, "gold/upsert_results.sql", params).fetchall()]
-        fault_point("gold.evaluate.publish.upserted")
-        run_sql(conn, "gold/delete_model_performance.sql", params)
-        fault_point("gold.evaluate.publish.performance_deleted")
-        run_sql(conn, "gold/insert_model_performance.sql", params)
-        run_sql(conn, "gold/publish_verdict_summary.sql", params)
-        fault_point("gold.evaluate.publish.performance_inserted")
-        run_sql(conn, "gold/delete_reference_rows.sql", params)
-        fault_point("gold.evaluate.publish.reference_deleted")
+
+    def copy_reference(conn, _results) -> None:
         copy_rows(conn, "gold.era_baselines", baseline_rows(game))
         copy_rows(conn, "gold.prize_tiers", prize_tier_rows(game))
-        fault_point("gold.evaluate.publish.reference_copied")
+
+    def copy_frequencies(conn, _results) -> None:
         copy_rows(conn, "gold.number_counts", counts)
         copy_rows(conn, "gold.number_frequency_tests", tests)
-        fault_point("gold.evaluate.publish.frequencies_copied")
-        run_sql(conn, "gold/drop_staged.sql", params)
-        fault_point("gold.evaluate.publish.before_commit")
-    fault_point("gold.evaluate.publish.committed")
+
+    published = wap.publish(
+        conn, {"game": game.id, "staging_id": wap.staging_id}, expected=(scored, perf_rows),
+        what="gold results and performance rows",
+        python={"reference_copied": copy_reference, "frequencies_copied": copy_frequencies})
+    flags = [r[0] for r in published["upserted"][0].fetchall()]
     inserted = sum(flags)
-    return {"inserted": inserted, "rescored": len(flags) - inserted, "removed": removed,
-            "archived": archived}
+    return {"inserted": inserted, "rescored": len(flags) - inserted,
+            "removed": published["removed"][0].rowcount,
+            "archived": published["archived"][0].rowcount}
 
 
 def evaluate(game_id: str, *, skip_checks: bool = False) -> dict:
@@ -119,22 +108,26 @@ def evaluate(game_id: str, *, skip_checks: bool = False) -> dict:
     """
     game = get_game(game_id)
     staging_id = uuid.uuid4()
+    wap = Wap("gold", game_id, "gold", "gold.evaluate", "gold/publish_evaluate.sql", staging_id)
     lock = lock_key("gold-evaluate", game_id)
     with connect(autocommit=True) as conn:  # each `conn.transaction()` below is a real one
         run_sql(conn, "gold/session_settings.sql")
         conn.execute("select pg_advisory_lock(%s)", (lock,))
         try:
-            scored, perf_rows, draws = _stage(conn, game, staging_id, _preload(skip_checks))
-            run_sql(conn, "gold/analyze_staged_results.sql")
-            with conn.transaction():
-                run_gate(conn, "gold", game_id, f"evaluate:{game_id}", str(staging_id),
-                         skip=skip_checks)
-            published = _publish(conn, game, staging_id, draws)
+            preload = _preload(skip_checks)
+            # Runs of the game are serialised by the session lock above: the stage needs no
+            # partition lock (the publish takes it).
+            scored, perf_rows, draws = wap.stage(
+                conn, lambda conn: _stage(conn, game, staging_id, preload), lock=False,
+                analyze="gold/analyze_staged_results.sql")
+            wap.gate(conn, f"evaluate:{game_id}", skip=skip_checks)
+            published = _publish(conn, wap, game, scored, perf_rows, draws)
             pending = run_sql(conn, "gold/pending_predictions.sql",
                               {"game": game_id}).fetchone()[0]
         finally:
             conn.execute("select pg_advisory_unlock(%s)", (lock,))
-    log.info("%s: %d predictions scored, %d pending, %s", game_id, scored, pending, published)
+    log.info("%s: %d predictions scored, %d pending, %s, %s", game_id, scored, pending,
+             published, wap.rounded_timings())
     return {"game": game_id, "staging_id": str(staging_id), "scored": scored,
             "pending": pending, "performance_rows": perf_rows,
             "unchanged": scored - published["inserted"] - published["rescored"], **published}

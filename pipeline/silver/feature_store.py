@@ -9,21 +9,18 @@ rows are written.
 from __future__ import annotations
 
 import logging
-import time
 import uuid
 
 import numpy as np
 import pandas as pd
 from psycopg import IsolationLevel
 
-from pipeline.db import advisory_xact_lock, connect, run_sql
-from pipeline.errors import PipelineError
+from pipeline.db import connect, run_sql
 from pipeline.games import get_game
-from pipeline.ops.faults import fault_point
-from pipeline.quality.gate import run_gate
 from pipeline.silver import features
 from pipeline.silver.copy import copy_frame, copy_frame_binary
 from pipeline.silver.history import load_timeline
+from pipeline.wap import Wap
 
 log = logging.getLogger(__name__)
 # staging.number_features columns as written (binary COPY; created_at takes its default).
@@ -42,75 +39,55 @@ def _rebuild_from(conn, game_id: str, full: bool, tl) -> int | None:
     return None if day is None else tl.index_of(day)
 
 
-def _stage(conn, game_id, staging_id, rows: pd.DataFrame, marks: pd.DataFrame) -> None:
-    with conn.transaction():
-        advisory_xact_lock(conn, "silver", game_id)
-        run_sql(conn, "silver/unstage_features.sql", {"game": game_id})
-        copy_frame_binary(conn, "staging.number_features", rows.assign(staging_id=staging_id),
-                          FEATURE_TYPES)
-        copy_frame(conn, "staging.feature_draws", marks.assign(staging_id=staging_id))
-    run_sql(conn, "silver/analyze_staged_features.sql")
-    conn.commit()
+def features_wap(game_id: str, staging_id: str) -> Wap:
+    """One features write of `game_id`: silver's lock, the features suite, its publish file."""
+    return Wap("silver", game_id, "features", "silver.features", "silver/publish_features.sql",
+               staging_id)
 
 
-def _publish(conn, game_id, staging_id, rebuild_from, expected) -> int:
-    params = {"game": game_id, "staging_id": staging_id, "rebuild_from": rebuild_from}
-    with conn.transaction():
-        advisory_xact_lock(conn, "silver", game_id)
-        fault_point("silver.features.publish.locked")
-        staged = tuple(run_sql(conn, "silver/staged_feature_counts.sql", params).fetchone())
-        if staged != expected:
-            raise PipelineError(f"staged features {staged} differ from what was written "
-                                f"{expected}: a concurrent features run cleared them; rerun")
-        replaced = run_sql(conn, "silver/delete_rebuilt_features.sql", params).fetchone()[0]
-        fault_point("silver.features.publish.deleted")
-        run_sql(conn, "silver/insert_features.sql", params)
-        fault_point("silver.features.publish.inserted")
-        run_sql(conn, "silver/insert_feature_draws.sql", params)
-        fault_point("silver.features.publish.draws_marked")
-        run_sql(conn, "silver/drop_staged_features.sql", params)
-        fault_point("silver.features.publish.before_commit")
-    fault_point("silver.features.publish.committed")
-    return replaced
+def _stage(conn, wap: Wap, rows: pd.DataFrame, marks: pd.DataFrame) -> None:
+    """Stage one write: the feature rows, and which bronze draw values they reflect."""
+
+    def write(conn) -> None:
+        run_sql(conn, "silver/unstage_features.sql", {"game": wap.game})
+        copy_frame_binary(conn, "staging.number_features",
+                          rows.assign(staging_id=wap.staging_id), FEATURE_TYPES)
+        copy_frame(conn, "staging.feature_draws", marks.assign(staging_id=wap.staging_id))
+
+    wap.stage(conn, write, analyze="silver/analyze_staged_features.sql")
 
 
 def build_features(game_id: str, *, full: bool = False, windows=features.TABLE_WINDOWS,
                    skip_checks: bool = False) -> dict:
     game = get_game(game_id)
-    timings: dict[str, float] = {}
-    started = time.perf_counter()
+    wap = features_wap(game_id, str(uuid.uuid4()))
     with connect() as conn:
-        conn.isolation_level = IsolationLevel.REPEATABLE_READ  # both reads see one snapshot
-        with conn.transaction():
-            tl = load_timeline(conn, game)
-            start = _rebuild_from(conn, game_id, full, tl)
-        conn.isolation_level = None
-        timings["read_seconds"] = time.perf_counter() - started
+        with wap.timed("read"):
+            conn.isolation_level = IsolationLevel.REPEATABLE_READ  # both reads see one snapshot
+            with conn.transaction():
+                tl = load_timeline(conn, game)
+                start = _rebuild_from(conn, game_id, full, tl)
+            conn.isolation_level = None
         result = {"game": game_id, "draws": len(tl), "mode": "full" if full else "incremental"}
         if start is None:
             return {**result, "status": "up_to_date", "rows": 0, "rebuilt_draws": 0}
-        started = time.perf_counter()
-        feats = features.build(tl, windows)
-        rows = features.to_frame(tl, feats, first_row=start)
-        marks = pd.DataFrame({"game": game_id,
-                              "draw_date": np.datetime_as_string(tl.dates[start:], unit="D"),
-                              "record_hash": tl.record_hash[start:]})
-        timings["compute_seconds"] = time.perf_counter() - started
-        staging_id = str(uuid.uuid4())
-        started = time.perf_counter()
-        _stage(conn, game_id, staging_id, rows, marks)
-        timings["stage_seconds"] = time.perf_counter() - started
+        with wap.timed("compute"):
+            feats = features.build(tl, windows)
+            rows = features.to_frame(tl, feats, first_row=start)
+            marks = pd.DataFrame({"game": game_id,
+                                  "draw_date": np.datetime_as_string(tl.dates[start:], unit="D"),
+                                  "record_hash": tl.record_hash[start:]})
+        _stage(conn, wap, rows, marks)
         rebuild_from = tl.date(start)
-        started = time.perf_counter()
-        with conn.transaction():
-            run_gate(conn, "features", game_id, f"from:{rebuild_from}", staging_id,
-                     skip=skip_checks)
-        timings["gate_seconds"] = time.perf_counter() - started
-        started = time.perf_counter()
-        replaced = _publish(conn, game_id, staging_id, rebuild_from, (len(rows), len(marks)))
-        timings["publish_seconds"] = time.perf_counter() - started
+        wap.gate(conn, f"from:{rebuild_from}", skip=skip_checks)
+        published = wap.publish(
+            conn, {"game": game_id, "staging_id": wap.staging_id, "rebuild_from": rebuild_from},
+            expected=(len(rows), len(marks)), what="features",
+            cleared_by="a concurrent features run of the game")
+        replaced = published["deleted"][0].fetchone()[0]
+    timings = wap.rounded_timings()
     log.info("published features %s from %s: %d rows, %s", game_id, rebuild_from, len(rows),
-             {k: round(v, 3) for k, v in timings.items()})
+             timings)
     return {**result, "status": "published", "rebuild_from": str(rebuild_from),
             "rebuilt_draws": len(marks), "rows": len(rows), "replaced_rows": replaced,
-            "staging_id": staging_id, **{k: round(v, 3) for k, v in timings.items()}}
+            "staging_id": wap.staging_id, **timings}

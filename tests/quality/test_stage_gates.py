@@ -3,8 +3,9 @@ staging between its write and its gate fails the right gate, names the expectati
 nothing; a good run records every expectation as a success; `check <stage>` re-audits what is
 published.
 
-Bad rows are injected by wrapping the step's `run_gate` (the real gate runs after the tamper,
-on the step's own connection, inside the step's gate transaction): production code is as is.
+Bad rows are injected by wrapping the `run_gate` of the write-audit-publish engine that every
+step's gate goes through (pipeline/wap.py: the real gate runs after the tamper, on the step's own
+connection, inside the step's gate transaction): production code is as is.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import datetime as dt
 
 import pytest
 
+from pipeline import wap
 from pipeline.gold import evaluate as evaluate_module
 from pipeline.quality import gate
 from pipeline.quality.results import GateFailedError
-from pipeline.silver import feature_store, prediction_store
+from pipeline.silver import feature_store
 from pipeline.silver.backtest import backtest
 from pipeline.silver.config import load_config
 from tests.conftest import call_cli, last_json
@@ -48,15 +50,15 @@ def full_run(history, conn):
     evaluate_module.evaluate("powerball")
 
 
-def tamper_before_gate(monkeypatch, module, statement: str, params: dict | None = None):
-    """Make `module`'s next gate see its staged rows changed by `statement` (on its own conn)."""
+def tamper_before_gate(monkeypatch, statement: str, params: dict | None = None):
+    """Make the next gate see its staged rows changed by `statement` (on the step's conn)."""
     real = gate.run_gate
 
     def tampered(conn, stage, game, partition, staging_id, **kwargs):
         conn.execute(statement, {"staging_id": staging_id, **(params or {})})
         return real(conn, stage, game, partition, staging_id, **kwargs)
 
-    monkeypatch.setattr(module, "run_gate", tampered)
+    monkeypatch.setattr(wap, "run_gate", tampered)
 
 
 def fails(conn, stage: str, step, expectation: str) -> GateFailedError:
@@ -80,7 +82,7 @@ def staged(conn, table: str) -> int:
 
 
 def test_features_missing_a_valid_number_fail_the_features_gate(conn, bronze, monkeypatch):
-    tamper_before_gate(monkeypatch, feature_store,
+    tamper_before_gate(monkeypatch,
                        "delete from staging.number_features where staging_id = %(staging_id)s"
                        " and draw_date = '2025-12-29' and ball_type = 'white' and number = 69")
     error = fails(conn, "features", lambda: feature_store.build_features("powerball"),
@@ -90,7 +92,7 @@ def test_features_missing_a_valid_number_fail_the_features_gate(conn, bronze, mo
 
 
 def test_a_feature_dated_on_its_draw_fails_the_features_gate(conn, bronze, monkeypatch):
-    tamper_before_gate(monkeypatch, feature_store,
+    tamper_before_gate(monkeypatch,
                        "update staging.number_features set as_of_draw_date = draw_date"
                        " where staging_id = %(staging_id)s and draw_date = '2024-06-01'"
                        " and ball_type = 'special' and number = 3")
@@ -101,7 +103,7 @@ def test_a_feature_dated_on_its_draw_fails_the_features_gate(conn, bronze, monke
 
 def test_a_prediction_with_a_repeated_number_fails_the_predictions_gate(conn, bronze,
                                                                        monkeypatch):
-    tamper_before_gate(monkeypatch, prediction_store,
+    tamper_before_gate(monkeypatch,
                        "update staging.predictions set white_2 = white_1"
                        " where staging_id = %(staging_id)s and model_name = 'frequency'"
                        " and target_draw_date = '2025-12-01'")
@@ -112,7 +114,7 @@ def test_a_prediction_with_a_repeated_number_fails_the_predictions_gate(conn, br
 
 def test_a_training_window_reaching_the_target_fails_the_predictions_gate(conn, bronze,
                                                                          monkeypatch):
-    tamper_before_gate(monkeypatch, prediction_store,
+    tamper_before_gate(monkeypatch,
                        "update staging.model_runs set train_last_draw = '2025-12-31'"
                        " where staging_id = %(staging_id)s and model_name = 'random'")
     error = fails(conn, "predictions", run_backtest, "predictions_target_after_training_window")
@@ -121,7 +123,7 @@ def test_a_training_window_reaching_the_target_fails_the_predictions_gate(conn, 
 
 
 def test_a_gold_tier_contradicting_its_matches_fails_the_gold_gate(conn, full_run, monkeypatch):
-    tamper_before_gate(monkeypatch, evaluate_module,
+    tamper_before_gate(monkeypatch,
                        "update staging.prediction_results set prize_tier = '5+1'"
                        " where ctid = (select ctid from staging.prediction_results"
                        " where staging_id = %(staging_id)s and white_matches = 0"

@@ -123,7 +123,8 @@ def _stage_and_tamper(conn, tamper_sql: str):
                           "draw_date": np.datetime_as_string(tl.dates[-20:], unit="D"),
                           "record_hash": tl.record_hash[-20:]})
     staging_id = str(uuid.uuid4())
-    feature_store._stage(conn, "powerball", staging_id, rows, marks)
+    feature_store._stage(conn, feature_store.features_wap("powerball", staging_id), rows,
+                         marks)
     conn.execute(tamper_sql, {"staging_id": staging_id})
     conn.commit()
     with conn.transaction():
