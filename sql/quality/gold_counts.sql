@@ -2,17 +2,11 @@
 -- range), audited results, audited keys that are not distinct, and all-time performance
 -- n_predictions summed over eras.
 with audited as (
-    select * from staging.prediction_results
-    where staging_id = %(staging_id)s and game = %(game)s
-    union all
-    select *, null::uuid from gold.prediction_results
-    where %(published)s and game = %(game)s
-      and target_draw_date between coalesce(%(date_from)s::date, '-infinity')
-                               and coalesce(%(date_to)s::date, 'infinity')
+    select * from staging.audited_results(%(staging_id)s::uuid, %(published)s::boolean,
+                                          %(game)s::text, %(date_from)s::date, %(date_to)s::date)
 ), performance as (
-    select * from staging.model_performance where staging_id = %(staging_id)s
-    union all
-    select *, null::uuid from gold.model_performance where %(published)s and game = %(game)s
+    select * from staging.audited_performance(%(staging_id)s::uuid, %(published)s::boolean,
+                                              %(game)s::text)
 )
 select (select count(*) from silver.predictions p
         join bronze.draws d on d.game = p.game and d.draw_date = p.target_draw_date

@@ -2,13 +2,8 @@
 -- whose numbers, era, draw hash or match counts differ from an independent recount in SQL from
 -- silver.predictions and bronze.draws (violating rows).
 with audited as (
-    select * from staging.prediction_results
-    where staging_id = %(staging_id)s and game = %(game)s
-    union all
-    select *, null::uuid from gold.prediction_results
-    where %(published)s and game = %(game)s
-      and target_draw_date between coalesce(%(date_from)s::date, '-infinity')
-                               and coalesce(%(date_to)s::date, 'infinity')
+    select * from staging.audited_results(%(staging_id)s::uuid, %(published)s::boolean,
+                                          %(game)s::text, %(date_from)s::date, %(date_to)s::date)
 ), recount as (
     select p.model_name, p.target_draw_date, p.ticket, p.era as prediction_era,
            d.era as draw_era, d.record_hash,

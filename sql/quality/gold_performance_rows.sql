@@ -1,8 +1,7 @@
 -- Gold gate: the audited performance rows' baselines, p-values and verdicts, checked in Python.
 with performance as (
-    select * from staging.model_performance where staging_id = %(staging_id)s
-    union all
-    select *, null::uuid from gold.model_performance where %(published)s and game = %(game)s
+    select * from staging.audited_performance(%(staging_id)s::uuid, %(published)s::boolean,
+                                              %(game)s::text)
 )
 select model_name, era, window_name, expected_white_matches, expected_special_hit_rate,
        expected_any_prize_rate, p_value, p_value_adjusted, n_predictions, n_draws,
