@@ -1,9 +1,10 @@
 """Ingest one source into bronze: read, validate, stage, gate, publish.
 
-Three transactions: staging (the batch row and its staged rows together), the gate over the
-batch's staged rows, and the publish (revisions, upsert and the batch's counts at once, under
-the game's partition lock). The staged rows belong to this batch alone, so what the gate passed
-is exactly what is published, or nothing is.
+Three transactions, run by the write-audit-publish engine (pipeline/wap.py): staging (the batch
+row and its staged rows together), the gate over the batch's staged rows, and the publish
+(revisions, upsert and the batch's counts at once, under the game's partition lock; its
+statements in order: sql/bronze/publish_batch.sql). The staged rows belong to this batch
+alone, so what the gate passed is exactly what is published, or nothing is.
 
 Validation streams: each chunk of rows is validated and written (COPY) before the next one is
 parsed, inside the staging transaction, so a source that fails half-way writes nothing. Peak
@@ -19,17 +20,17 @@ import hashlib
 import logging
 import uuid
 from dataclasses import dataclass
+from functools import partial
 
 from pipeline.bronze.batch import Rows, StagedIndex, iter_chunks, raw_rows, repeated_dates
 from pipeline.bronze.sources import read_source
 from pipeline.bronze.staging_copy import STAGE_COLUMNS, copy_payload
-from pipeline.db import advisory_xact_lock, connect, run_sql
+from pipeline.db import connect, run_sql
 from pipeline.errors import PipelineError
 from pipeline.games import get_game
-from pipeline.ops.faults import fault_point
-from pipeline.quality.gate import run_gate
 from pipeline.quality.results import GateFailedError
 from pipeline.settings import settings
+from pipeline.wap import Wap
 
 log = logging.getLogger(__name__)
 
@@ -101,23 +102,24 @@ class _Stager:
 
 
 def _stage(conn, batch_id, game, source, sha, body: bytes, chunks) -> Staged:
+    """The staging writer (run by wap in one transaction): the batch row, its staged rows and
+    its quarantine. No partition lock: the batch's rows are its own (the batch lock)."""
     game_id = game.id
-    with conn.transaction():
-        run_sql(conn, "bronze/hold_batch_lock.sql", {"batch_id": batch_id})
-        run_sql(conn, "bronze/abandon_dead_batches.sql", {"game": game_id})
-        run_sql(conn, "bronze/clear_failed_staging.sql", {"game": game_id})
-        run_sql(conn, "bronze/start_batch.sql", {"batch_id": batch_id, "game": game_id,
-                "source": source, "sha256": sha, "rows_read": 0})
-        stager = _Stager(conn, batch_id, game_id, source, quarantine_max_rows())
-        for chunk in chunks:
-            stager.counts.rows_read += chunk.rows_read
-            stager.quarantine(chunk.rejects)
-            stager.stage(chunk.rows)
-        stager.drop_repeated_dates(body, game)
-        counts = stager.counts
-        run_sql(conn, "bronze/count_batch.sql", {
-            "batch_id": batch_id, "rows_read": counts.rows_read,
-            "quarantined": counts.quarantined, "quarantine_stored": counts.quarantine_stored})
+    run_sql(conn, "bronze/hold_batch_lock.sql", {"batch_id": batch_id})
+    run_sql(conn, "bronze/abandon_dead_batches.sql", {"game": game_id})
+    run_sql(conn, "bronze/clear_failed_staging.sql", {"game": game_id})
+    run_sql(conn, "bronze/start_batch.sql", {"batch_id": batch_id, "game": game_id,
+            "source": source, "sha256": sha, "rows_read": 0})
+    stager = _Stager(conn, batch_id, game_id, source, quarantine_max_rows())
+    for chunk in chunks:
+        stager.counts.rows_read += chunk.rows_read
+        stager.quarantine(chunk.rejects)
+        stager.stage(chunk.rows)
+    stager.drop_repeated_dates(body, game)
+    counts = stager.counts
+    run_sql(conn, "bronze/count_batch.sql", {
+        "batch_id": batch_id, "rows_read": counts.rows_read,
+        "quarantined": counts.quarantined, "quarantine_stored": counts.quarantine_stored})
     return counts
 
 
@@ -126,21 +128,16 @@ def _finish(conn, batch_id, status, counts, quarantined, message=None):
             "quarantined": quarantined, "message": message, **counts})
 
 
-def _publish(conn, batch_id, game_id, quarantined) -> dict:
-    with conn.transaction():
-        advisory_xact_lock(conn, "bronze", game_id)
-        fault_point("bronze.publish.locked")
-        keys = {"batch_id": batch_id, "game": game_id}
-        inserted, unchanged, revised = run_sql(conn, "bronze/classify_batch.sql", keys).fetchone()
-        counts = {"inserted": inserted, "unchanged": unchanged, "revised": revised}
-        run_sql(conn, "bronze/record_revisions.sql", keys)
-        fault_point("bronze.publish.revisions_recorded")
-        run_sql(conn, "bronze/upsert_draws.sql", keys)
-        fault_point("bronze.publish.upserted")
-        _finish(conn, batch_id, "published", counts, quarantined)
-        run_sql(conn, "bronze/drop_staged_batch.sql", {"batch_id": batch_id})
-        fault_point("bronze.publish.before_commit")
-    fault_point("bronze.publish.committed")
+def _publish(conn, wap: Wap, quarantined) -> dict:
+    counts = {}
+
+    def close_batch(conn, results) -> None:  # the counts classified before the upsert
+        counts.update(zip(("inserted", "unchanged", "revised"),
+                          results["revisions_recorded"][0].fetchone(), strict=True))
+        _finish(conn, wap.staging_id, "published", counts, quarantined)
+
+    wap.publish(conn, {"batch_id": wap.staging_id, "game": wap.game},
+                python={"before_commit": close_batch})
     return counts
 
 
@@ -157,8 +154,10 @@ def ingest(game_id: str, source: str, *, today: dt.date | None = None,
     layout, chunks = iter_chunks(body, game, today or dt.date.today())  # header checked here
     batch_id = uuid.uuid4()
     sha = hashlib.sha256(body).hexdigest()
+    wap = Wap("bronze", game_id, "bronze", "bronze", "bronze/publish_batch.sql", batch_id)
     with connect() as conn:
-        counts = _stage(conn, batch_id, game, source, sha, body, chunks)
+        counts = wap.stage(conn, partial(_stage, batch_id=batch_id, game=game, source=source,
+                                         sha=sha, body=body, chunks=chunks), lock=False)
         del body, chunks  # staged: the gate and the publish need neither
         quarantined = counts.quarantined
         log.info("%s: %d rows in %s layout, %d valid, %d rejected (%d kept in ops.quarantine)",
@@ -170,9 +169,7 @@ def ingest(game_id: str, source: str, *, today: dt.date | None = None,
                   "quarantine_stored": counts.quarantine_stored}
         zero = {"inserted": 0, "unchanged": 0, "revised": 0}
         try:
-            with conn.transaction():
-                run_gate(conn, "bronze", game_id, f"batch:{batch_id}", str(batch_id),
-                         skip=skip_checks)
+            wap.gate(conn, f"batch:{batch_id}", skip=skip_checks)
         except GateFailedError as exc:
             with conn.transaction():
                 _finish(conn, batch_id, "failed", zero, quarantined, str(exc)[:4000])
@@ -181,7 +178,8 @@ def ingest(game_id: str, source: str, *, today: dt.date | None = None,
             with conn.transaction():
                 _finish(conn, batch_id, "dry_run", zero, quarantined, "dry run: not published")
             return {**result, "status": "dry_run"}
-        published = _publish(conn, batch_id, game_id, quarantined)
-    log.info("published to bronze.draws: %d inserted, %d revised, %d unchanged, %d quarantined",
-             published["inserted"], published["revised"], published["unchanged"], quarantined)
+        published = _publish(conn, wap, quarantined)
+    log.info("published to bronze.draws: %d inserted, %d revised, %d unchanged, %d quarantined"
+             " (%s)", published["inserted"], published["revised"], published["unchanged"],
+             quarantined, wap.rounded_timings())
     return {**result, **published, "status": "published"}
