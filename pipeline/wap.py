@@ -52,14 +52,14 @@ def publish_steps(relative: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     steps: list[tuple[str, list[str]]] = []
     lines: list[str] = []
 
-    def close_statement_or_fail(name: str) -> None:
+    def refuse_unterminated(name: str) -> None:
         if any(ln.strip() and not ln.lstrip().startswith("--") for ln in lines):
             raise ValueError(f"{relative}: step {name!r} ends without ';'")
 
     for line in load_sql(relative).splitlines():
         if line.startswith(MARKER):
             if steps:
-                close_statement_or_fail(steps[-1][0])
+                refuse_unterminated(steps[-1][0])
             steps.append((line[len(MARKER):].strip(), []))
             lines = []
         elif steps:
@@ -70,7 +70,7 @@ def publish_steps(relative: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
                 lines = []
     if not steps:
         raise ValueError(f"{relative}: no '{MARKER} <step>' line")
-    close_statement_or_fail(steps[-1][0])
+    refuse_unterminated(steps[-1][0])
     names = [name for name, _ in steps]
     if len(set(names)) != len(names) or names[-1] != LAST or STAGED in names[1:]:
         raise ValueError(f"{relative}: steps {names}: names must be unique, '{STAGED}' (if "
