@@ -78,6 +78,22 @@ def kill_at_random_point(child: Child, window_s: float, rng: random.Random) -> f
     return delay
 
 
+def kill_at_fault_point(child: Child, n: int) -> str | None:
+    """SIGKILL `child` while it sleeps at the n-th fault point it announces; returns that
+    point's name, or None when the step ended with fewer points (it ran to the end). Where
+    the kill lands does not depend on how busy the machine is, unlike a random delay."""
+    reached, point = 0, None
+    for line in child.stderr:
+        if line.startswith("fault point"):
+            reached, point = reached + 1, line.split()[-1]
+            if reached == n:
+                os.kill(child.pid, signal.SIGKILL)
+                break
+    child.wait()
+    child.stderr.close()
+    return point if reached == n else None
+
+
 def wait_for_sessions_to_end(url: str, timeout_s: float = 10) -> None:
     """The killed client's backend rolls back and ends once it sees the closed socket."""
     deadline = time.monotonic() + timeout_s

@@ -1,7 +1,6 @@
 """Bronze under faults: kill -9 mid-publish, concurrent runs, reruns, out-of-order arrival."""
 
 import csv
-import random
 
 import pytest
 
@@ -9,13 +8,13 @@ from pipeline.bronze.ingest import ingest
 from pipeline.ops.checksums import table_checksum
 from tests.conftest import NORMALIZED, NY_EXPORT
 from tests.dbutil import truncate_all
-from tests.reliability.faults import fork_cli, kill_at_random_point, wait_for_sessions_to_end
+from tests.reliability.faults import fork_cli, kill_at_fault_point, wait_for_sessions_to_end
 from tests.reliability.helpers import bronze_content
 
 pytestmark = pytest.mark.integration
 KILLS, CONCURRENT, RERUNS = 20, 10, 5
-SLEEP_S = 0.06  # per fault point; 5 points in bronze's publish, the last after its commit
-WINDOW_S = 5 * SLEEP_S + 0.05
+SLEEP_S = 0.2  # per fault point: the kill lands while the child sleeps there
+POINTS = 5  # bronze's publish: locked, revisions_recorded, upserted, before_commit, committed
 
 
 def _revised_export(tmp_path, every=40):
@@ -40,7 +39,6 @@ def _ops_consistent(conn):
 
 @pytest.mark.slow
 def test_kill_9_mid_publish_leaves_old_or_new_never_a_mix(db, conn, tmp_path):
-    rng = random.Random(20260101)
     revised, n_changed = _revised_export(tmp_path)
     ingest("powerball", str(NY_EXPORT))
     states = {str(NY_EXPORT): bronze_content(conn)}
@@ -51,19 +49,24 @@ def test_kill_9_mid_publish_leaves_old_or_new_never_a_mix(db, conn, tmp_path):
     assert len(set(draws.values())) == 2
     outcomes = {"old": 0, "new": 0}
     current = str(revised)
-    for _ in range(KILLS):
+    for i in range(KILLS):
         target = str(NY_EXPORT) if current == str(revised) else str(revised)
         revisions_before = conn.execute("select count(*) from bronze.draw_revisions").fetchone()[0]
         child = fork_cli(["ingest", "--game", "powerball", "--source", target], tmp_path,
                          fault_sleep_s=SLEEP_S)
-        kill_at_random_point(child, WINDOW_S, rng)
+        point = kill_at_fault_point(child, i % POINTS + 1)  # every point in turn
+        assert point, "the ingest ended before its publish reached the point"
         wait_for_sessions_to_end(db)
         now = bronze_content(conn)["bronze.draws"]
         revisions = conn.execute("select count(*) from bronze.draw_revisions").fetchone()[0]
         # Draws and their revisions move together: old with old, new with new.
         assert (now, revisions) in {(draws[current], revisions_before),
                                     (draws[target], revisions_before + n_changed)}
-        outcomes["old" if now == draws[current] else "new"] += 1
+        outcome = "old" if now == draws[current] else "new"
+        # Only a kill at the commit can leave the new rows, and one after it always does.
+        assert outcome == "old" or point.endswith((".before_commit", ".committed")), point
+        assert outcome == "new" or not point.endswith(".committed"), point
+        outcomes[outcome] += 1
         finished = ingest("powerball", target)  # the next run completes
         assert finished["inserted"] == 0
         assert bronze_content(conn)["bronze.draws"] == draws[target]
