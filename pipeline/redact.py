@@ -37,7 +37,7 @@ def _url_secret_span(token: str) -> tuple[int, int] | None:
     """Where the password of `scheme://user:password@host` sits in `token`: it runs from the
     first ':' after the user to the last '@' (a host holds no '@')."""
     at = token.rfind("@")
-    if at < 0:
+    if at < 0 or "://" not in token:
         return None
     m = _SCHEME.search(token, 0, at)
     if not m:
@@ -51,7 +51,7 @@ def _url_secret_span(token: str) -> tuple[int, int] | None:
 def _mask_urls(text: str) -> str:
     def mask(m: re.Match) -> str:
         token = m.group()
-        span = _url_secret_span(token) if "://" in token else None
+        span = _url_secret_span(token)
         return token if span is None else token[:span[0]] + MASK + token[span[1]:]
 
     return _TOKEN.sub(mask, text)
@@ -60,7 +60,7 @@ def _mask_urls(text: str) -> str:
 def password_of(url: str) -> str | None:
     """The password of a libpq URL or conninfo string, found without parsing it with libpq."""
     for m in _TOKEN.finditer(url):
-        span = _url_secret_span(m.group()) if "://" in m.group() else None
+        span = _url_secret_span(m.group())
         if span and span[1] > span[0]:
             return m.group()[span[0]:span[1]]
     m = _CONNINFO_PASSWORD.search(url)
