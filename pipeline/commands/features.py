@@ -14,10 +14,7 @@ def run(args) -> dict:
     from pipeline.silver.config import load_config
     from pipeline.silver.feature_store import build_features
 
-    if _require_draws(args.game, full=args.full) and not args.skip_checks:
-        from pipeline.quality.gate import prepare
-
-        prepare("features")  # GX loads while the step reads, computes and stages
+    _require_draws(args.game)
     windows = load_config()["features"]["windows"]
     with step_run("features", args.game, "full" if args.full else "incremental",
                   {"full": args.full}, skip_checks=args.skip_checks) as run_:
@@ -27,16 +24,13 @@ def run(args) -> dict:
     return result
 
 
-def _require_draws(game_id: str, *, full: bool) -> bool:
-    """No draws means nothing could be built: say what to run instead of 'up to date'.
-    Returns whether there is something to build (and so a gate to run)."""
+def _require_draws(game_id: str) -> None:
+    """No draws means nothing could be built: say what to run instead of 'up to date'."""
     from pipeline.db import connect, run_sql
     from pipeline.errors import PipelineError
 
     with connect() as conn:
         latest, _ = run_sql(conn, "show/latest_draw.sql", {"game": game_id}).fetchone()
-        if latest is None:
-            raise PipelineError(f"no {game_id} draws in bronze: run ingest first (python -m "
-                                f"pipeline ingest --game {game_id} --source FILE_OR_URL)")
-        return full or run_sql(conn, "silver/features_rebuild_from.sql",
-                               {"game": game_id}).fetchone()[0] is not None
+    if latest is None:
+        raise PipelineError(f"no {game_id} draws in bronze: run ingest first (python -m "
+                            f"pipeline ingest --game {game_id} --source FILE_OR_URL)")
