@@ -35,12 +35,18 @@ def unmigrated(database_url):
 
 
 def _url(base: str, **parts) -> str:
-    """base's server with another port, database, user or password, as a libpq URL."""
+    """base's server with another host, port, database, user or password, as a libpq URL.
+    A socket directory (the embedded server's, when no URL is configured) goes in `?host=`."""
+    from urllib.parse import quote
+
     from psycopg.conninfo import conninfo_to_dict
 
     p = {**conninfo_to_dict(base), **parts}
     auth = p.get("user", "postgres") + (f":{p['password']}" if p.get("password") else "")
-    return f"postgresql://{auth}@{p.get('host', '127.0.0.1')}:{p.get('port', 5432)}/{p['dbname']}"
+    host, port = p.get("host", "127.0.0.1"), p.get("port", 5432)
+    if host.startswith("/"):
+        return f"postgresql://{auth}@:{port}/{p['dbname']}?host={quote(host, safe='')}"
+    return f"postgresql://{auth}@{host}:{port}/{p['dbname']}"
 
 
 @pytest.mark.parametrize(("case", "expected"), [
@@ -56,7 +62,8 @@ def _url(base: str, **parts) -> str:
 def test_an_unusable_warehouse_is_one_line_and_exit_1(database_url, unmigrated, monkeypatch,
                                                        case, expected):
     url = {
-        "server down": _url(database_url, port=1, password="hunter2hunter2"),
+        # No server listens on 127.0.0.1:1, whichever server the tests use.
+        "server down": _url(database_url, host="127.0.0.1", port=1, password="hunter2hunter2"),
         "missing database": _url(database_url, dbname="drawpipe_no_such_db"),
         "missing role": _url(database_url, user="drawpipe_no_such_role", password="pw-x9y8z7"),
         "unmigrated": unmigrated,
@@ -73,7 +80,8 @@ def test_an_unusable_warehouse_is_one_line_and_exit_1(database_url, unmigrated, 
 
 def test_server_down_with_an_unparsable_password_no_traceback_no_password(database_url):
     """The contract's check, through the real entry point: stderr is one line."""
-    for url in (_url(database_url, port=1), _url(database_url, password=SECRET)):
+    for url in (_url(database_url, host="127.0.0.1", port=1),
+                _url(database_url, password=SECRET)):
         proc = run_cli(*FEATURES, env={"PIPELINE_DATABASE_URL": url}, timeout=60)
         assert proc.returncode == 1 and proc.stdout == ""
         assert "Traceback" not in proc.stderr and SECRET not in proc.stderr
