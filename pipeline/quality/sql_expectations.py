@@ -65,6 +65,18 @@ def _unexpected(spec: Spec, i: int, params: dict) -> sql.Composable:
         col = sql.Identifier(kw["column"])
         return sql.SQL("{c} is not null and not ({c} = any({p}))").format(
             c=col, p=sql.Placeholder(f"set_{i}"))
+    if kind == "expect_column_values_to_be_between":
+        # GX's bounds are inclusive unless strict_*; a missing bound is no bound.
+        col, bounds = sql.Identifier(kw["column"]), []
+        for side, op, strict_op in (("min", ">=", ">"), ("max", "<=", "<")):
+            if kw.get(f"{side}_value") is not None:
+                params[f"{side}_{i}"] = kw[f"{side}_value"]
+                bounds.append(sql.SQL("{c} " + (strict_op if kw.get(f"strict_{side}") else op)
+                                      + " {p}").format(c=col, p=sql.Placeholder(f"{side}_{i}")))
+        if not bounds:
+            raise PipelineError(f"{spec.name}: a between expectation needs a bound")
+        return sql.SQL("{c} is not null and not ({b})").format(
+            c=col, b=sql.SQL(" and ").join(bounds))
     if kind == "expect_column_values_to_not_be_null":
         return sql.SQL("{} is null").format(sql.Identifier(kw["column"]))
     if kind in ("expect_column_pair_values_to_be_equal",
@@ -94,12 +106,12 @@ def _windows(specs: list[Spec]) -> list[sql.Composable]:
 
 
 def validate_query(conn, rows: sql.Composable, params: dict, specs: list[Spec], *,
-                   sample_columns: list[str], order_by: str,
+                   sample_columns: list[str], order_by: str | list[str],
                    severity: str = "error") -> list[CheckResult]:
     """One CheckResult per spec over the rows of the SELECT `rows` (bound with `params`).
 
     `rows` must output every column the specs and `sample_columns` name; samples are the
-    first unexpected rows by `order_by`.
+    first unexpected rows by `order_by` (a column or a list of columns).
     """
     params = dict(params)
     unexpected = [_unexpected(s, i, params) for i, s in enumerate(specs)]
@@ -126,10 +138,11 @@ def validate_query(conn, rows: sql.Composable, params: dict, specs: list[Spec], 
 
 
 def _sample(cur, source, cond, params, spec: Spec, sample_columns: list[str],
-            order_by: str) -> list[dict]:
+            order_by: str | list[str]) -> list[dict]:
     names = list(dict.fromkeys([*sample_columns, *spec.columns()]))
+    keys = [order_by] if isinstance(order_by, str) else order_by
     query = sql.SQL("select {} from ({}) k where {} order by {} limit {}").format(
-        sql.SQL(", ").join(_ids(names)), source, cond, sql.Identifier(order_by),
+        sql.SQL(", ").join(_ids(names)), source, cond, sql.SQL(", ").join(_ids(keys)),
         sql.Literal(SAMPLE_SIZE))
     return [{n: (v.isoformat() if hasattr(v, "isoformat") else v) for n, v in zip(names, row,
                                                                                strict=True)}

@@ -37,6 +37,10 @@ SPECS = [
          {"column_A": "c", "column_B": "b", "or_equal": True}),
     Spec("expect_select_column_values_to_be_unique_within_record",
          {"column_list": ["a", "b", "c"]}),
+    Spec("expect_column_values_to_be_between", {"column": "a", "min_value": 2, "max_value": 8}),
+    Spec("expect_column_values_to_be_between", {"column": "c", "min_value": 4}),
+    Spec("expect_column_values_to_be_between", {"column": "b", "max_value": 8,
+                                                "strict_max": True}),
 ]
 
 
