@@ -17,7 +17,6 @@ from psycopg import IsolationLevel
 
 from pipeline.db import connect, run_sql
 from pipeline.games import get_game
-from pipeline.quality.gate import prepare
 from pipeline.silver import features
 from pipeline.silver.copy import copy_frame, copy_frame_binary
 from pipeline.silver.history import load_timeline
@@ -72,8 +71,6 @@ def build_features(game_id: str, *, full: bool = False, windows=features.TABLE_W
         result = {"game": game_id, "draws": len(tl), "mode": "full" if full else "incremental"}
         if start is None:
             return {**result, "status": "up_to_date", "rows": 0, "rebuilt_draws": 0}
-        if not skip_checks:
-            prepare("features")  # the gate's GX loads in the background while compute and stage run
         with wap.timed("compute"):
             feats = features.build(tl, windows)
             rows = features.to_frame(tl, feats, first_row=start)

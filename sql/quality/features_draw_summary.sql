@@ -1,29 +1,53 @@
--- Gate features / the compact frame Great Expectations validates: one row per (draw_date,
+-- Gate features / the compact rows the features expectations check: one row per (draw_date,
 -- ball_type) of the audited rows (one staged write, or the published rows of a date range),
--- summarising its numbers and counts. Grain: draw_date, ball_type.
-with audited as (
-    select * from staging.number_features where staging_id = %(staging_id)s
+-- summarising its numbers and counts, beside the game definition's rules for that date (the
+-- era's name, the ball type's range and range epoch; null before the first era). Grain:
+-- draw_date, ball_type. The era arrays are era_sql_params' (pipeline/silver/eras.py); a ball
+-- type other than 'white' gets the special ball's rules.
+with eras as (
+    select * from unnest(%(era_name)s::text[], %(era_start)s::date[], %(era_end)s::date[],
+                         %(white_min)s::int[], %(white_max)s::int[], %(special_min)s::int[],
+                         %(special_max)s::int[], %(white_epoch)s::date[],
+                         %(special_epoch)s::date[])
+        as e(era_name, era_start, era_end, white_min, white_max, special_min, special_max,
+             white_epoch, special_epoch)
+), audited as (
+    select game, draw_date, era, ball_type, number, history_from, as_of_draw_date,
+           era_draws_before, hits_10, hits_25, hits_50, hits_100, hits_era, draws_since_seen,
+           seen_in_era
+    from staging.number_features where staging_id = %(staging_id)s
     union all
-    select *, null::uuid from silver.number_features
+    select game, draw_date, era, ball_type, number, history_from, as_of_draw_date,
+           era_draws_before, hits_10, hits_25, hits_50, hits_100, hits_era, draws_since_seen,
+           seen_in_era
+    from silver.number_features
     where %(published)s and game = %(game)s
       and draw_date between coalesce(%(date_from)s::date, '-infinity')
                         and coalesce(%(date_to)s::date, 'infinity')
+), summary as (
+    select draw_date, ball_type,
+           min(era) as era, count(distinct era) as eras,
+           count(*) as numbers, count(distinct number) as distinct_numbers,
+           min(number) as min_number, max(number) as max_number,
+           min(history_from) as history_from,
+           min(era_draws_before) as min_era_draws_before,
+           max(era_draws_before) as max_era_draws_before,
+           max(hits_10) as max_hits_10, max(hits_25) as max_hits_25,
+           max(hits_50) as max_hits_50, max(hits_100) as max_hits_100,
+           max(hits_era) as max_hits_era, max(draws_since_seen) as max_draws_since_seen,
+           least(min(hits_10), min(hits_25), min(hits_50), min(hits_100), min(hits_era),
+                 min(draws_since_seen)) as min_count,
+           sum(num_nulls(game, era, history_from, as_of_draw_date, era_draws_before, hits_10,
+                         hits_25, hits_50, hits_100, hits_era, draws_since_seen, seen_in_era))
+               as null_cells
+    from audited
+    group by draw_date, ball_type
 )
-select draw_date, ball_type,
-       min(era) as era, count(distinct era) as eras,
-       count(*) as numbers, count(distinct number) as distinct_numbers,
-       min(number) as min_number, max(number) as max_number,
-       min(history_from) as history_from,
-       min(era_draws_before) as min_era_draws_before,
-       max(era_draws_before) as max_era_draws_before,
-       max(hits_10) as max_hits_10, max(hits_25) as max_hits_25,
-       max(hits_50) as max_hits_50, max(hits_100) as max_hits_100,
-       max(hits_era) as max_hits_era, max(draws_since_seen) as max_draws_since_seen,
-       least(min(hits_10), min(hits_25), min(hits_50), min(hits_100), min(hits_era),
-             min(draws_since_seen)) as min_count,
-       sum(num_nulls(game, era, history_from, as_of_draw_date, era_draws_before, hits_10,
-                     hits_25, hits_50, hits_100, hits_era, draws_since_seen, seen_in_era))
-           as null_cells
-from audited
-group by draw_date, ball_type
-order by draw_date, ball_type
+select s.*, e.era_name as rule_era,
+       case when s.ball_type = 'white' then e.white_min else e.special_min end as rule_min,
+       case when s.ball_type = 'white' then e.white_max else e.special_max end as rule_max,
+       case when s.ball_type = 'white' then e.white_epoch else e.special_epoch end
+           as rule_history_from
+from summary s
+left join eras e on s.draw_date >= e.era_start and (e.era_end is null or s.draw_date < e.era_end)
+order by s.draw_date, s.ball_type
