@@ -14,7 +14,7 @@ pytestmark = pytest.mark.unit
 PARSE = wap.publish_steps.__wrapped__  # uncached, for files made up here
 
 STEPS = {
-    "bronze/publish_batch.sql": ["revisions_recorded", "upserted", "before_commit"],
+    "bronze/publish_batch.sql": ["published", "before_commit"],
     "silver/publish_features.sql": ["staged", "deleted", "inserted", "draws_marked",
                                     "before_commit"],
     "silver/publish_predictions.sql": ["staged", "deleted", "runs_inserted",

@@ -9,8 +9,10 @@ between the numbers) is still accepted by it. Same results as
 
 Chunks bound memory: a source is read CHUNK_ROWS rows at a time and each chunk's rows are
 written before the next is parsed (whole-file lists of fields, tuples and reasons peaked at
-~50x the input). A date repeated across chunks is found from a compact index of every staged
-row (day, line, digest: 44 bytes a row) once the last chunk is done: `repeated_dates`.
+~50x the input). Chunks are small enough that a one-game export (~20,000 rows) makes several:
+PostgreSQL stores one chunk (ingest's single COPY) while the next is parsed. A date repeated
+across chunks is found from a compact index of every staged row (day, line, digest: 44 bytes a
+row) once the last chunk is done: `repeated_dates`.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ US_DATE = r"[0-9]{2}/[0-9]{2}/[0-9]{4}"
 ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
 MAX_NUMBER = 1000  # three digits at most (validate.INT)
 _EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 10_000
 
 
 @dataclass
@@ -372,9 +374,10 @@ class StagedIndex:
 
 def _unhex(hashes: np.ndarray) -> np.ndarray:
     """S64 lower-case hex digests -> S32 raw digests (half the index's memory)."""
-    c = hashes.view(np.uint8).reshape(len(hashes), 64).astype(np.int16)
-    nibbles = np.where(c >= ord("a"), c - (ord("a") - 10), c - ord("0")).astype(np.uint8)
-    return np.ascontiguousarray(nibbles[:, 0::2] * 16 + nibbles[:, 1::2]).view("S32").ravel()
+    # bytes.fromhex over the chunk's whole buffer: one C loop (numpy nibble arithmetic was 25x
+    # slower). Every digest is exactly 64 hex characters, so the buffer holds no padding.
+    raw = bytes.fromhex(np.ascontiguousarray(hashes).tobytes().decode("ascii"))
+    return np.frombuffer(raw, dtype="S32")
 
 
 @dataclass

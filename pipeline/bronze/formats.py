@@ -142,23 +142,26 @@ def split_fields(text: str | bytes, game: Game
     layout = detect_layout(header, game)
 
     def records() -> Iterator[tuple[int, list[str]] | RawRow]:
+        # A for loop over the reader (re-entered after a row that is not CSV), not next() in a
+        # try per row: this loop runs once per source row.
         while True:
             try:
-                fields = next(reader)
-            except StopIteration:
+                for fields in reader:
+                    # nothing but ASCII blanks: a blank line, nothing to keep (a first field
+                    # with any other character settles it without joining the row)
+                    if not fields or (not fields[0].strip(ASCII_BLANKS)
+                                      and not "".join(fields).strip(ASCII_BLANKS)):
+                        continue
+                    if may_hold_nul and (column := _nul_column(fields)) is not None:
+                        raw = row_text(fields).replace("\x00", "\\x00")
+                        yield RawRow(reader.line_num, raw, "", [], "", "",
+                                     f"bad_csv: NUL byte at column {column}")
+                        continue
+                    yield reader.line_num, fields
                 return
             except csv.Error as exc:
                 line = reader.line_num
                 yield RawRow(line, f"<unparseable CSV: {exc}>", "", [], "", "", f"bad_csv: {exc}")
-                continue
-            if not "".join(fields).strip(ASCII_BLANKS):  # nothing but ASCII blanks
-                continue  # blank line: nothing to keep
-            if may_hold_nul and (column := _nul_column(fields)) is not None:
-                raw = row_text(fields).replace("\x00", "\\x00")
-                yield RawRow(reader.line_num, raw, "", [], "", "",
-                             f"bad_csv: NUL byte at column {column}")
-                continue
-            yield reader.line_num, fields
 
     return layout, records()
 

@@ -2,9 +2,9 @@
 
 Three transactions, run by the write-audit-publish engine (pipeline/wap.py): staging (the batch
 row and its staged rows together), the gate over the batch's staged rows, and the publish
-(revisions, upsert and the batch's counts at once, under the game's partition lock; its
-statements in order: sql/bronze/publish_batch.sql). The staged rows belong to this batch
-alone, so what the gate passed is exactly what is published, or nothing is.
+(one statement: revisions, upsert, the batch closed with its counts and its staged rows
+dropped, under the game's partition lock: sql/bronze/publish_batch.sql). The staged rows belong
+to this batch alone, so what the gate passed is exactly what is published, or nothing is.
 
 Validation streams: each chunk of rows is validated and written (COPY) before the next one is
 parsed, inside the staging transaction, so a source that fails half-way writes nothing. Peak
@@ -22,9 +22,9 @@ import uuid
 from dataclasses import dataclass
 from functools import partial
 
-from pipeline.bronze.batch import Rows, StagedIndex, iter_chunks, raw_rows, repeated_dates
+from pipeline.bronze.batch import StagedIndex, iter_chunks, raw_rows, repeated_dates
 from pipeline.bronze.sources import read_source
-from pipeline.bronze.staging_copy import STAGE_COLUMNS, copy_payload
+from pipeline.bronze.staging_copy import SIGNATURE, STAGE_COLUMNS, TRAILER, copy_payload
 from pipeline.db import connect, run_sql
 from pipeline.errors import PipelineError
 from pipeline.games import get_game
@@ -49,38 +49,55 @@ class Staged:
 
 
 class _Stager:
-    """Writes a batch's chunks into staging.draws and (up to the cap) ops.quarantine."""
+    """Writes a batch's chunks into staging.draws and (up to the cap) ops.quarantine.
+
+    The staged rows of every chunk go through ONE binary COPY, written as each chunk is
+    validated: PostgreSQL stores a chunk while the next one is parsed (a COPY per chunk waited
+    for the server each time). The quarantine rows kept (at most the cap) are held until that
+    COPY ends, one COPY on a connection at a time.
+    """
 
     def __init__(self, conn, batch_id, game_id: str, source: str, cap: int):
         self.conn, self.batch_id, self.game_id, self.source = conn, batch_id, game_id, source
         self.cap = cap
         self.counts = Staged()
         self.index = StagedIndex()
+        self.held: list = []  # quarantine rows kept, not yet written
 
     def quarantine(self, rejects) -> None:
         """Count every reject; keep the first ones while the batch is under the cap."""
-        room = self.cap - self.counts.quarantine_stored
-        kept = rejects[:max(room, 0)]
+        room = self.cap - self.counts.quarantine_stored - len(self.held)
+        self.held += rejects[:max(room, 0)]
         self.counts.quarantined += len(rejects)
-        if not kept:
+
+    def write_quarantine(self) -> None:
+        if not self.held:
             return
         with self.conn.cursor() as cur, cur.copy(
                 "copy ops.quarantine (batch_id, line_no, game, raw_record, reason)"
                 " from stdin") as copy:
-            for line_no, raw, reason in kept:
+            for line_no, raw, reason in self.held:
                 copy.write_row((self.batch_id, line_no, self.game_id, raw, reason))
-        self.counts.quarantine_stored += len(kept)
+        self.counts.quarantine_stored += len(self.held)
+        self.held = []
 
-    def stage(self, rows: Rows) -> None:
-        self.index.add(rows)
-        self.counts.staged += len(rows)
-        if not len(rows):
-            return
-        # Binary COPY, rendered by numpy (staging_copy): no per-row Python.
+    def stage_all(self, chunks) -> None:
+        """Every chunk's staged rows (binary COPY rendered by numpy: staging_copy) and rejects."""
         cols = ", ".join(STAGE_COLUMNS)
         with self.conn.cursor() as cur, cur.copy(
                 f"copy staging.draws ({cols}) from stdin with (format binary)") as copy:
-            copy.write(copy_payload(rows, self.batch_id, self.source))
+            copy.write(SIGNATURE)
+            for chunk in chunks:
+                self.counts.rows_read += chunk.rows_read
+                self.quarantine(chunk.rejects)
+                rows = chunk.rows
+                self.index.add(rows)
+                self.counts.staged += len(rows)
+                if len(rows):
+                    copy.write(copy_payload(rows, self.batch_id, self.source, signature=False,
+                                            trailer=False))
+            copy.write(TRAILER)
+        self.write_quarantine()
 
     def drop_repeated_dates(self, body: bytes, game) -> None:
         """Dates seen more than once in the batch: validate.resolve_duplicates's rules."""
@@ -98,6 +115,7 @@ class _Stager:
         lines = repeated.lines[:room].tolist()
         raws = raw_rows(body, game, set(lines))
         self.quarantine([(line, raws[line], repeated.reason(i)) for i, line in enumerate(lines)])
+        self.write_quarantine()
         self.counts.quarantined += dropped - len(lines)
 
 
@@ -105,16 +123,15 @@ def _stage(conn, batch_id, game, source, sha, body: bytes, chunks) -> Staged:
     """The staging writer (run by wap in one transaction): the batch row, its staged rows and
     its quarantine. No partition lock: the batch's rows are its own (the batch lock)."""
     game_id = game.id
-    run_sql(conn, "bronze/hold_batch_lock.sql", {"batch_id": batch_id})
-    run_sql(conn, "bronze/abandon_dead_batches.sql", {"game": game_id})
-    run_sql(conn, "bronze/clear_failed_staging.sql", {"game": game_id})
-    run_sql(conn, "bronze/start_batch.sql", {"batch_id": batch_id, "game": game_id,
-            "source": source, "sha256": sha, "rows_read": 0})
+    with conn.pipeline():  # five statements, one round trip (they run in this order)
+        run_sql(conn, "bronze/stage_commit_unflushed.sql")
+        run_sql(conn, "bronze/hold_batch_lock.sql", {"batch_id": batch_id})
+        run_sql(conn, "bronze/abandon_dead_batches.sql", {"game": game_id})
+        run_sql(conn, "bronze/clear_failed_staging.sql", {"game": game_id})
+        run_sql(conn, "bronze/start_batch.sql", {"batch_id": batch_id, "game": game_id,
+                "source": source, "sha256": sha, "rows_read": 0})
     stager = _Stager(conn, batch_id, game_id, source, quarantine_max_rows())
-    for chunk in chunks:
-        stager.counts.rows_read += chunk.rows_read
-        stager.quarantine(chunk.rejects)
-        stager.stage(chunk.rows)
+    stager.stage_all(chunks)
     stager.drop_repeated_dates(body, game)
     counts = stager.counts
     run_sql(conn, "bronze/count_batch.sql", {
@@ -131,13 +148,15 @@ def _finish(conn, batch_id, status, counts, quarantined, message=None):
 def _publish(conn, wap: Wap, quarantined) -> dict:
     counts = {}
 
-    def close_batch(conn, results) -> None:  # the counts classified before the upsert
-        counts.update(zip(("inserted", "unchanged", "revised"),
-                          results["revisions_recorded"][0].fetchone(), strict=True))
-        _finish(conn, wap.staging_id, "published", counts, quarantined)
+    def closed(conn, results) -> None:
+        row = results["published"][-1].fetchone()
+        if row is None:  # nothing was written: the batch row was not ours to close
+            raise PipelineError(f"batch {wap.staging_id} is no longer open (not 'staging' in "
+                                f"ops.ingest_batches): nothing was published, rerun")
+        counts.update(zip(("inserted", "unchanged", "revised"), row, strict=True))
 
-    wap.publish(conn, {"batch_id": wap.staging_id, "game": wap.game},
-                python={"before_commit": close_batch})
+    wap.publish(conn, {"batch_id": wap.staging_id, "game": wap.game,
+                       "quarantined": quarantined}, python={"before_commit": closed})
     return counts
 
 

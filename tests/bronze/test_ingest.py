@@ -195,3 +195,49 @@ def test_future_draws_are_quarantined_relative_to_today(conn, tmp_path, monkeypa
                            '"01/08/2020","01 02 03 04 05 06","2"'])
     result = ingest("powerball", src, today=dt.date(2020, 1, 5))
     assert (result["inserted"], result["quarantined"]) == (1, 1)
+
+
+def test_a_batch_that_draws_name_cannot_be_removed(conn):
+    """No per-row foreign key on bronze.draws.batch_id (migration 0530): the triggers on
+    ops.ingest_batches refuse what the key refused, once per statement."""
+    import psycopg
+
+    from tests.dbutil import truncate_all
+
+    batch = ingest("powerball", str(NY_EXPORT))["batch_id"]
+    # (the batch quarantined nothing: no other key refers to it)
+    for statement in ("delete from ops.ingest_batches where batch_id = %(b)s",
+                      "update ops.ingest_batches set batch_id = gen_random_uuid()"
+                      " where batch_id = %(b)s",
+                      "truncate ops.ingest_batches cascade"):
+        with pytest.raises(psycopg.errors.ForeignKeyViolation):
+            with conn.transaction():
+                conn.execute(statement, {"b": batch})
+    assert conn.execute("select count(*) from bronze.draws where batch_id = %s",
+                        (batch,)).fetchone() == (1883,)
+    # A batch no draw names goes; so do both tables truncated together.
+    conn.execute("insert into ops.ingest_batches (batch_id, game, source)"
+                 " values (gen_random_uuid(), 'powerball', 'x')")
+    conn.execute("delete from ops.ingest_batches where source = 'x'")
+    truncate_all(conn.info.dsn)
+    assert conn.execute("select count(*) from ops.ingest_batches").fetchone() == (0,)
+
+
+def test_the_publish_writes_nothing_for_a_batch_no_longer_open(conn, monkeypatch):
+    """Every draw the publish writes reads the batch row it closes: a batch closed meanwhile
+    (here: marked failed between the gate and the publish) publishes nothing."""
+    from pipeline import wap
+    from pipeline.errors import PipelineError
+
+    publish = wap.Wap.publish
+
+    def close_first(self, c, params, **kw):
+        conn.execute("update ops.ingest_batches set status = 'failed' where batch_id = %s",
+                     (params["batch_id"],))
+        return publish(self, c, params, **kw)
+
+    monkeypatch.setattr(wap.Wap, "publish", close_first)
+    with pytest.raises(PipelineError, match="no longer open"):
+        ingest("powerball", str(NY_EXPORT))
+    assert conn.execute("select count(*) from bronze.draws").fetchone() == (0,)
+    assert conn.execute("select count(*) from staging.draws").fetchone() == (1883,)
