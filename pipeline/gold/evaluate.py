@@ -21,27 +21,23 @@ from pipeline.gold.performance import performance_rows
 from pipeline.gold.reference import baseline_rows, prize_tier_rows
 from pipeline.gold.scoring import outcome_params
 from pipeline.gold.tables import PERFORMANCE_COLUMNS, SUMMARY_COLUMNS, copy_rows
-from pipeline.quality import gx_runner
 from pipeline.wap import Wap
 
 log = logging.getLogger(__name__)
 
 
-def _import_heavy_modules(with_gate: bool) -> None:
-    """scipy (performance) and Great Expectations (the gate): seconds of imports per process."""
+def _import_heavy_modules() -> None:
+    """scipy (performance): a second of imports per process. The gate needs no Great
+    Expectations: it checks the staged rows in SQL (gold/suite.py)."""
     import scipy.signal  # noqa: F401
     import scipy.stats  # noqa: F401
 
-    if with_gate:
-        gx_runner.expectations()
 
-
-def _preload(skip_checks: bool) -> threading.Thread:
-    """Import performance's and the gate's libraries in a thread while the stage's SQL runs:
-    the main thread mostly waits on PostgreSQL there (scoring, calibration), so the 3-6 s of
-    imports overlap with it instead of following it. Joined before anything uses them."""
-    thread = threading.Thread(target=_import_heavy_modules, args=(not skip_checks,),
-                              name="gold-preload", daemon=True)
+def _preload() -> threading.Thread:
+    """Import performance's libraries in a thread while the stage's SQL runs: the main thread
+    mostly waits on PostgreSQL there (scoring, calibration), so the imports overlap with it
+    instead of following it. Joined before anything uses them."""
+    thread = threading.Thread(target=_import_heavy_modules, name="gold-preload", daemon=True)
     thread.start()
     return thread
 
@@ -114,7 +110,7 @@ def evaluate(game_id: str, *, skip_checks: bool = False) -> dict:
         run_sql(conn, "gold/session_settings.sql")
         conn.execute("select pg_advisory_lock(%s)", (lock,))
         try:
-            preload = _preload(skip_checks)
+            preload = _preload()
             # Runs of the game are serialised by the session lock above: the stage needs no
             # partition lock (the publish takes it).
             scored, perf_rows, draws = wap.stage(

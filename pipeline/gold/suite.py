@@ -1,12 +1,14 @@
 """Gold gate: the staged results and performance rows of one evaluate run (or, for `check
 gold`, the published ones).
 
-- Great Expectations validates the results (one frame row per result, read on the step's own
-  connection: evaluate gates its staged rows inside its transaction) beside the game
-  definition's rules for the target date: no nulls, the key unique, white matches in 0-5, the
-  era is the target's era; and a compact frame of the distinct (era, matches, tier, prize)
-  combinations against every outcome the era's prize chart allows (tier consistent with
-  matches, as one in-set expectation).
+- Expectations on the results (one row per result) beside the game definition's rules for
+  the target date: no nulls, the key unique, white matches in 0-5, the era is the target's
+  era; and on the distinct (era, matches, tier, prize) combinations against every outcome the
+  era's prize chart allows (tier consistent with matches, as one in-set expectation). The list
+  is data (GX types and kwargs): an evaluate's staged rows are checked by
+  `quality.sql_expectations` as one query where the rows are (Great Expectations' pandas
+  validation of a 10^5-row frame fetched through psycopg, and its import, were most of the
+  gate); `check gold` runs the same list through GX on a frame of the published rows.
 - SQL audits and Python checks for what GX does badly: matches equal an independent SQL
   recount from silver and bronze, counts equal the predictions scored, the exact random
   baselines and p-values of the performance rows.
@@ -16,12 +18,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pipeline.db import run_sql
+from psycopg import sql
+
+from pipeline.db import load_sql, run_sql
 from pipeline.games import Game, get_game
 from pipeline.gold import verdicts
 from pipeline.gold.prizes import baseline, classify
-from pipeline.quality import gx_runner, partitions
+from pipeline.quality import gx_runner, partitions, sql_expectations
 from pipeline.quality.results import CheckResult
+from pipeline.quality.sql_expectations import Spec
 from pipeline.silver import era_rules
 
 TOLERANCE = 1e-12
@@ -57,33 +62,104 @@ def allowed_outcomes(game: Game) -> list[str]:
 
 
 def tier_combinations(conn, params: dict):
-    """sql/quality/gold_tier_combinations.sql as a frame: read once, checked twice (GX and the
-    Python audit below)."""
+    """sql/quality/gold_tier_combinations.sql as a frame: read once, checked twice (the
+    expectation and the Python audit below)."""
     return gx_runner.frame_from_sql(conn, "quality/gold_tier_combinations.sql", params)
 
 
-def validate_results(conn, game: Game, params: dict, tiers=None) -> list[CheckResult]:
-    E = gx_runner.expectations()
-    frame = gx_runner.frame_from_sql(conn, "quality/gold_results.sql", params)
-    frame = era_rules.add_era_columns(frame, game, "target_draw_date")
-    frame["target_draw_date"] = frame["target_draw_date"].astype(str)
-    results = gx_runner.validate_frame(frame, [
-        E.ExpectColumnValuesToBeInSet(column="game", value_set=[game.id]),
-        *[E.ExpectColumnValuesToNotBeNull(column=c)
+def result_specs(game: Game) -> list[Spec]:
+    """The expectations on the results, the same for every evaluate of `game`."""
+    return [
+        Spec("expect_column_values_to_be_in_set", {"column": "game", "value_set": [game.id]}),
+        *[Spec("expect_column_values_to_not_be_null", {"column": c})
           for c in ("model_name", "target_draw_date", "ticket", "era", *WHITES, "special_ball",
                     "white_matches", "special_match", "draw_record_hash")],
-        E.ExpectCompoundColumnsToBeUnique(column_list=KEY),
-        E.ExpectColumnValuesToBeBetween(column="white_matches", min_value=0, max_value=5),
-        E.ExpectColumnValuesToBeInSet(column="special_match", value_set=[True, False]),
-        E.ExpectColumnPairValuesToBeEqual(column_A="era", column_B="rule_era"),
-    ], name=f"gold.results.{game.id}", sample_columns=RESULT_SAMPLE)
-    tiers = tier_combinations(conn, params) if tiers is None else tiers.copy()
+        Spec("expect_compound_columns_to_be_unique", {"column_list": KEY}),
+        Spec("expect_column_values_to_be_between",
+             {"column": "white_matches", "min_value": 0, "max_value": 5}),
+        Spec("expect_column_values_to_be_in_set",
+             {"column": "special_match", "value_set": [True, False]}),
+        Spec("expect_column_pair_values_to_be_equal", {"column_A": "era", "column_B": "rule_era"}),
+    ]
+
+
+def tier_specs(game: Game) -> list[Spec]:
+    return [Spec("expect_column_values_to_be_in_set",
+                 {"column": "outcome", "value_set": allowed_outcomes(game)})]
+
+
+def with_outcomes(tiers):
+    tiers = tiers.copy()
     tiers["outcome"] = [outcome(*row) for row in tiers[
         ["era", "white_matches", "special_match", "prize_tier", "is_jackpot",
          "prize_usd"]].itertuples(index=False)]
-    return results + gx_runner.validate_frame(tiers, [
-        E.ExpectColumnValuesToBeInSet(column="outcome", value_set=allowed_outcomes(game)),
-    ], name=f"gold.tiers.{game.id}", sample_columns=TIER_SAMPLE)
+    return tiers
+
+
+def validate_results(conn, game: Game, params: dict, tiers=None) -> list[CheckResult]:
+    """The expectations through Great Expectations, on frames of the audited rows."""
+    E = gx_runner.expectations()
+    frame = gx_runner.frame_from_sql(conn, "quality/gold_results.sql", params)
+    # GX samples the first unexpected rows in frame order
+    frame = frame.sort_values(["model_name", "target_draw_date", "ticket"], kind="stable",
+                              ignore_index=True)
+    frame = era_rules.add_era_columns(frame, game, "target_draw_date")
+    frame["target_draw_date"] = frame["target_draw_date"].astype(str)
+    results = gx_runner.validate_frame(frame, [s.to_gx(E) for s in result_specs(game)],
+                                       name=f"gold.results.{game.id}",
+                                       sample_columns=RESULT_SAMPLE)
+    tiers = with_outcomes(tier_combinations(conn, params) if tiers is None else tiers)
+    return results + gx_runner.validate_frame(tiers, [s.to_gx(E) for s in tier_specs(game)],
+                                              name=f"gold.tiers.{game.id}",
+                                              sample_columns=TIER_SAMPLE)
+
+
+def _rule_era(game: Game, params: dict) -> sql.Composable:
+    """CASE giving the era of target_draw_date by the game file (starts and names bound into
+    `params`); null before the first era, as era_rules' lookup."""
+    whens = []
+    for i, era in reversed(list(enumerate(game.eras))):
+        params[f"era_start_{i}"], params[f"era_name_{i}"] = era.start, era.name
+        whens.append(sql.SQL("when target_draw_date >= {}::date then {}::text").format(
+            sql.Placeholder(f"era_start_{i}"), sql.Placeholder(f"era_name_{i}")))
+    return sql.SQL("case {} end").format(sql.SQL(" ").join(whens))
+
+
+def _uncommented(relative: str) -> str:
+    """sql/<relative> without its comment lines (it is wrapped as a subquery)."""
+    return "\n".join(line for line in load_sql(relative).splitlines()
+                     if not line.lstrip().startswith("--"))
+
+
+def validate_results_sql(conn, game: Game, params: dict, tiers) -> list[CheckResult]:
+    """The same expectations, names and samples as validate_results, each as one aggregate
+    of one query over the audited rows (quality/sql_expectations.py)."""
+    params = dict(params)
+    rows = sql.SQL("select q.*, {} as rule_era from ({}) q").format(
+        _rule_era(game, params), sql.SQL(_uncommented("quality/gold_results.sql")))
+    results = sql_expectations.validate_query(
+        conn, rows, params, result_specs(game), sample_columns=RESULT_SAMPLE,
+        order_by=["model_name", "target_draw_date", "ticket"])
+    tiers = with_outcomes(tiers)
+    tier_rows = sql.SQL(
+        "select * from unnest(%(t_era)s::text[], %(t_white)s::int[], %(t_special)s::boolean[],"
+        " %(t_tier)s::text[], %(t_jackpot)s::boolean[], %(t_prize)s::text[], %(t_n)s::int8[],"
+        " %(t_example)s::text[], %(t_outcome)s::text[]) as t({})").format(
+        sql.SQL(", ").join(map(sql.Identifier, TIER_SAMPLE)))
+    columns = {f"t_{k}": c for k, c in zip(
+        ("era", "white", "special", "tier", "jackpot", "prize", "n", "example", "outcome"),
+        TIER_SAMPLE, strict=True)}
+    tier_params = {k: _column(tiers, c) for k, c in columns.items()}
+    return results + sql_expectations.validate_query(conn, tier_rows, tier_params,
+                                                     tier_specs(game),
+                                                     sample_columns=TIER_SAMPLE,
+                                                     order_by="outcome")
+
+
+def _column(frame, name: str) -> list:
+    """A column of the tier frame as bound values: nulls as None, amounts as text."""
+    return [None if v is None or v != v else str(v) if name == "prize_usd" else v
+            for v in frame[name].tolist()]
 
 
 def matches_in_range(conn, params) -> CheckResult:
@@ -165,10 +241,10 @@ def performance_sane(conn, params, game) -> CheckResult:
                        unexpected_sample=bad[:5])
 
 
-def _run(conn, game: Game, params: dict) -> list[CheckResult]:
+def _run(conn, game: Game, params: dict, validate=validate_results) -> list[CheckResult]:
     tiers = tier_combinations(conn, params)
     return [
-        *validate_results(conn, game, params, tiers),
+        *validate(conn, game, params, tiers),
         matches_in_range(conn, params),
         matches_equal_recount(conn, params),
         *counts_equal_predictions(conn, params),
@@ -179,7 +255,8 @@ def _run(conn, game: Game, params: dict) -> list[CheckResult]:
 
 def check(conn, game_id: str, staging_id: str) -> list[CheckResult]:
     """The gate on one evaluate's staged rows (read on `conn`, which may not have committed)."""
-    return _run(conn, get_game(game_id), partitions.staged_params(game_id, staging_id))
+    return _run(conn, get_game(game_id), partitions.staged_params(game_id, staging_id),
+                validate_results_sql)
 
 
 def check_published(conn, game_id: str, partition: str | None) -> list[CheckResult]:
