@@ -19,6 +19,13 @@ ingested in turn. Measured in the same run, each on the same files:
   scheduler runs it (adds interpreter start-up per game).
 
 BENCH_SUBPROCESS=0 leaves the subprocess line out (it repeats the first load per game).
+
+The pandas_to_sql and in-process ingest lines also report the CPU they used: `cpu_client` (the
+measuring process) and `cpu_server` (the PostgreSQL backends of the connections it opened, read
+from /proc when the server runs on this machine, else absent), and the ingest lines
+`cpu_vs_to_sql` = to_sql's CPU seconds over theirs. On a machine shared with other work, wall
+seconds mostly measure the scheduler (a publish waits for its backend to be given a core at
+every round trip); CPU seconds measure the work.
 """
 
 from __future__ import annotations
@@ -86,10 +93,53 @@ def _keyed_floor(url: str, files) -> dict:
     return {}
 
 
+class _Cpu:
+    """CPU seconds of this process and of the PostgreSQL backends of every connection it closes
+    (psycopg's close, patched in the benchmark's own forked child; backends read from /proc)."""
+
+    def __init__(self):
+        import psycopg
+
+        self.server, self.readable = 0.0, True
+        close = psycopg.Connection.close
+        cpu = self
+
+        def counted_close(conn):
+            if not conn.closed:
+                cpu.server += cpu.backend_seconds(conn.info.backend_pid)
+            return close(conn)
+
+        psycopg.Connection.close = counted_close
+        self.client_start = self.client()
+
+    @staticmethod
+    def client() -> float:
+        import resource
+
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    def backend_seconds(self, pid: int) -> float:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a server on another machine
+            self.readable = False
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def report(self) -> dict:
+        client = round(self.client() - self.client_start, 3)
+        if not self.readable:
+            return {"cpu_client": client}
+        return {"cpu_client": client, "cpu_server": round(self.server, 3),
+                "cpu_seconds": round(client + self.server, 3)}
+
+
 def _to_sql(url: str, files) -> dict:
     import pandas as pd
     from sqlalchemy import create_engine
 
+    cpu = _Cpu()
     engine = create_engine("postgresql+psycopg://", creator=lambda: __import__(
         "psycopg").connect(url))
     with engine.begin() as c:
@@ -98,7 +148,7 @@ def _to_sql(url: str, files) -> dict:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         frame.to_sql("bench_to_sql", engine, if_exists="append", index=False, chunksize=50_000)
     engine.dispose()
-    return {}
+    return cpu.report()
 
 
 def _timed_gate(totals: dict):
@@ -126,6 +176,7 @@ def _ingest_in_process(files, *extra: str) -> dict:
     totals = {"inserted": 0, "unchanged": 0, "revised": 0, "quarantined": 0,
               "gate_seconds": 0.0}
     _timed_gate(totals)
+    cpu = _Cpu()
     for gid, path in files:
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
@@ -139,12 +190,16 @@ def _ingest_in_process(files, *extra: str) -> dict:
         for k in ("inserted", "unchanged", "revised", "quarantined"):
             totals[k] += result[k]
     totals["gate_seconds"] = round(totals["gate_seconds"], 4)
-    return totals
+    return {**totals, **cpu.report()}
 
 
-def _with_gate_share(m: dict) -> dict:
-    """gate_share: the bronze gate's seconds over the whole line's seconds (same process)."""
-    return {**m, "gate_share": round(m["gate_seconds"] / m["seconds"], 4)}
+def _with_gate_share(m: dict, to_sql: dict) -> dict:
+    """gate_share: the bronze gate's seconds over the whole line's seconds (same process);
+    cpu_vs_to_sql: to_sql's CPU seconds over this line's (same run)."""
+    out = {**m, "gate_share": round(m["gate_seconds"] / m["seconds"], 4)}
+    if m.get("cpu_seconds") and to_sql.get("cpu_seconds"):
+        out["cpu_vs_to_sql"] = round(to_sql["cpu_seconds"] / m["cpu_seconds"], 4)
+    return out
 
 
 def _ingest_subprocess(files) -> dict:
@@ -185,13 +240,13 @@ def bench_size(rows: int, *, subprocess_too: bool | None = None) -> list[dict]:
             m = measure(_keyed_floor, url, files)
             records.append(emit("bronze_ingest.keyed_floor", written, m, "psql_copy", ref_s,
                                 **common))
-            m = measure(_to_sql, url, files)
-            records.append(emit("bronze_ingest.pandas_to_sql", written, m, "psql_copy", ref_s,
-                                **common))
-            first = _with_gate_share(measure(_ingest_in_process, files))
+            to_sql = measure(_to_sql, url, files)
+            records.append(emit("bronze_ingest.pandas_to_sql", written, to_sql, "psql_copy",
+                                ref_s, **common))
+            first = _with_gate_share(measure(_ingest_in_process, files), to_sql)
             records.append(emit("bronze_ingest.ingest_first", written, first, "psql_copy",
                                 ref_s, **common))
-            m = _with_gate_share(measure(_ingest_in_process, files))
+            m = _with_gate_share(measure(_ingest_in_process, files), to_sql)
             records.append(emit("bronze_ingest.ingest_rerun", written, m, "psql_copy", ref_s,
                                 vs_first=round(first["seconds"] / m["seconds"], 4), **common))
             # The same first load without the quality gate: what bronze itself costs.
