@@ -4,7 +4,8 @@
 # makes and drops its own database.
 #
 # With no test paths given, the suite runs on pytest-xdist workers, one per core (PYTEST_WORKERS
-# overrides): whole files go to whichever worker is free. Given paths (./test.sh tests/bronze -x),
+# overrides): whole files go to whichever worker is free, files with slow tests first
+# (tests/conftest.py orders them). Given paths (./test.sh tests/bronze -x),
 # one process. Tiers (tests/conftest.py): ./test.sh -m unit (seconds), -m "unit or integration",
 # -m system.
 set -euo pipefail
@@ -25,4 +26,4 @@ for arg in "$@"; do
     exec .venv/bin/pytest "$@"
   fi
 done
-exec .venv/bin/pytest -n "${PYTEST_WORKERS:-$(nproc)}" --dist loadfile "$@"
+exec .venv/bin/pytest -n "${PYTEST_WORKERS:-$(nproc)}" --dist loadfile --no-loadscope-reorder "$@"

@@ -38,7 +38,9 @@ from tests.dbutil import (  # noqa: E402
     close_connections,
     create_database,
     drop_database,
+    drop_database_soon,
     truncate_all,
+    wait_for_drops,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,6 +87,14 @@ def pytest_collection_modifyitems(config, items):
             doubly.append(f"{item.nodeid}: {' + '.join(sorted(named))}")
         item.add_marker(tier)
         item.stash[_TIER] = tier
+    # xdist (test.sh: --dist loadfile --no-loadscope-reorder) hands out whole files in this
+    # order as workers free up. Files holding a slow test go first, so that no long file starts
+    # when the other workers are running out of work (xdist's own order, most tests first, put
+    # the three-test kill file last); the containers' files last among them, as CI's image
+    # build may still hold their lock when the tests start.
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: (item.path not in slow, ROOT / "tests" / "containers"
+                                 in item.path.parents))
     if doubly:
         raise pytest.UsageError("tests in more than one tier (unit, integration, system; the "
                                 "airflow, celery and containers marks are system):\n  "
@@ -123,32 +133,43 @@ def database_url():
         os.environ.pop("PIPELINE_DATABASE_URL", None)
     else:
         os.environ["PIPELINE_DATABASE_URL"] = previous
+    wait_for_drops()
     drop_database(url, name)
 
 
 @pytest.fixture(scope="session")
 def history_templates(database_url):
-    """source -> a template database: migrated, then that source ingested once per process."""
-    made: dict[str, str] = {}
+    """(source, build) -> a template database: migrated, then that source ingested, once per
+    process; with a build (name, build(url)), a copy of that template on which build ran with
+    PIPELINE_DATABASE_URL at it, also once per process."""
+    made: dict[tuple, str] = {}
 
-    def template(source: Path) -> str:
-        key = str(source)
-        if key not in made:
+    def template(source: Path, build: tuple | None = None) -> str:
+        key = (str(source), build[0] if build else None)
+        if key in made:
+            return made[key]
+        if build:
+            name, url = clone_database(database_url, template(source), "drawpipe_tpl")
+            with pytest.MonkeyPatch.context() as mp:
+                mp.setenv("PIPELINE_DATABASE_URL", url)
+                build[1](url)
+        else:
             name, url = create_database("drawpipe_tpl")
             from pipeline.migrate import migrate
 
             migrate(url)
-            proc = call_cli("ingest", "--game", "powerball", "--source", key,
+            proc = call_cli("ingest", "--game", "powerball", "--source", key[0],
                             env={"PIPELINE_DATABASE_URL": url})
             if proc.returncode != 0 or last_json(proc)["status"] != "published":
-                raise AssertionError(f"ingest of {key} into the template failed:\n"
+                raise AssertionError(f"ingest of {key[0]} into the template failed:\n"
                                      f"{proc.stdout[-1000:]}{proc.stderr[-3000:]}")
-            close_connections(url, name)  # CREATE DATABASE ... TEMPLATE needs it idle
-            made[key] = name
-        return made[key]
+        close_connections(url, name)  # CREATE DATABASE ... TEMPLATE needs it idle
+        made[key] = name
+        return name
 
     yield template
-    for name in made.values():
+    wait_for_drops()
+    for name in reversed(made.values()):
         drop_database(database_url, name)
 
 
@@ -156,6 +177,14 @@ def history_templates(database_url):
 def history_source() -> Path:
     """The file `history` starts from (override in a module: NY_EXPORT)."""
     return NORMALIZED
+
+
+@pytest.fixture
+def history_build():
+    """What `history` holds beyond the ingest: None, or (name, build(url)) run once per process
+    into a template that each test copies (override in a module; tests/quality/test_stage_gates
+    builds every layer once instead of once per test)."""
+    return None
 
 
 @pytest.fixture
@@ -167,13 +196,14 @@ def db(request, database_url, monkeypatch):
         yield database_url
         return
     source = request.getfixturevalue("history_source")
-    template = request.getfixturevalue("history_templates")(source)
+    build = request.getfixturevalue("history_build")
+    template = request.getfixturevalue("history_templates")(source, build)
     name, url = clone_database(database_url, template)
     monkeypatch.setenv("PIPELINE_DATABASE_URL", url)
     try:
         yield url
     finally:
-        drop_database(database_url, name)
+        drop_database_soon(database_url, name)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import pytest
 
 from pipeline.errors import PipelineError
 from pipeline.migrate import migrate
-from tests.dbutil import create_database, drop_database
+from tests.dbutil import create_database, drop_database_soon
 
 pytestmark = pytest.mark.integration
 
@@ -49,7 +49,7 @@ def two_databases():
     made = [create_database("drawpipe_migrations") for _ in range(2)]
     yield [url for _, url in made]
     for name, url in made:
-        drop_database(url, name)
+        drop_database_soon(url, name)
 
 
 def test_an_upgraded_warehouse_equals_a_fresh_one(two_databases):

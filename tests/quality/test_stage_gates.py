@@ -41,13 +41,21 @@ def bronze(history, conn):
     """The shipped history in bronze (a copy of the template database: no ingest)."""
 
 
-@pytest.fixture
-def full_run(history, conn):
-    """features, a short backtest and evaluate on the ingested history: every layer published
-    through its gate."""
+def _full_run(url: str) -> None:
     feature_store.build_features("powerball")
     run_backtest()
     evaluate_module.evaluate("powerball")
+
+
+@pytest.fixture
+def history_build(request):
+    return ("stage_gates_full_run", _full_run) if "full_run" in request.fixturenames else None
+
+
+@pytest.fixture
+def full_run(history, conn):
+    """features, a short backtest and evaluate on the ingested history: every layer published
+    through its gate (run once per process into a template database; each test gets a copy)."""
 
 
 def tamper_before_gate(monkeypatch, statement: str, params: dict | None = None):

@@ -8,7 +8,7 @@ import pytest
 from pipeline.bronze.ingest import ingest
 from pipeline.ops.checksums import manifest
 from tests.conftest import NORMALIZED, NY_EXPORT, last_json, run_cli
-from tests.dbutil import create_database, drop_database
+from tests.dbutil import create_database, drop_database_soon
 
 pytestmark = pytest.mark.integration
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.integration
 def target_db(database_url):
     name, url = create_database("drawpipe_restore")
     yield url
-    drop_database(url, name)
+    drop_database_soon(url, name)
 
 
 def _source_manifest(url):

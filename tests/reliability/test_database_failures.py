@@ -13,7 +13,7 @@ import pytest
 from pipeline.cli import main
 from pipeline.redact import redact
 from tests.conftest import run_cli
-from tests.dbutil import create_database, drop_database
+from tests.dbutil import create_database, drop_database_soon
 
 pytestmark = pytest.mark.integration
 SECRET = "se%zzcret"  # libpq cannot parse this password and quotes it in its error
@@ -31,7 +31,7 @@ def _call(argv):
 def unmigrated(database_url):
     name, url = create_database("drawpipe_unmigrated")
     yield url
-    drop_database(url, name)
+    drop_database_soon(url, name)
 
 
 def _url(base: str, **parts) -> str:

@@ -2,16 +2,16 @@
 
 Each round flips bronze between two versions of the last quarter's draws (the real ones, and
 the same with the Powerball of every third draw moved), so a step's old and new published rows
-differ; forks the step (warm, tests/reliability/faults.py), SIGKILLs it a random time into its
-publish, then checks the published tables, its staging leftovers and that the next run of the
-step completes with the new rows.
+differ; forks the step (warm, tests/reliability/faults.py), SIGKILLs it while it sleeps at one
+of its publish's fault points (every point of the publish once, in order: the lock, each step of
+its SQL file, Python steps included, and the commit), then checks the published tables, its
+staging leftovers and that the next run of the step completes with the new rows. Where the kill
+lands does not depend on how busy the machine is, unlike the random delays this replaced (20
+per step, most of them landing before the commit under load).
 """
 
 from __future__ import annotations
 
-import os
-import random
-import signal
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -19,14 +19,12 @@ from dataclasses import dataclass
 import pytest
 from psycopg import sql
 
-from tests.conftest import NORMALIZED
-from tests.reliability.faults import Child, fork_cli, wait_for_sessions_to_end
+from tests.reliability.faults import fork_cli, kill_at_fault_point, wait_for_sessions_to_end
 from tests.reliability.test_layer_faults import FEATURES, GAME, step
 from tests.silver.helpers import real_draws, write_draws
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
-KILLS = 20
-SLEEP_S = 0.03  # per fault point
+SLEEP_S = 0.2  # per fault point: the kill lands while the child sleeps there
 FLIP_FROM = "2025-10-01"  # the draws flipped between two versions: the backtest's range
 # The bronze flips (set-up only) and the killed runs skip their gates (seconds of Great
 # Expectations each): the publish under test is the same code, and the step's gate passed on
@@ -130,37 +128,15 @@ def announced(line: str) -> str | None:
     return line.split()[-1] if line.startswith("fault point") else None
 
 
-def run_to_end(args: tuple, tmp_path) -> float:
-    """Run the step as a forked child with fault sleeps to its end; seconds from the first
-    fault point to the one after the commit (how long a kill can land before the commit)."""
-    child = fork_cli(list(args), tmp_path, fault_sleep_s=SLEEP_S)
-    first = commit = None
-    for line in child.stderr:
-        point = announced(line)
-        if point and first is None:
-            first = time.monotonic()
-        if point and point.endswith(".committed"):
-            commit = time.monotonic()
+def publish_points(args: tuple, tmp_path) -> list[str]:
+    """Run the step as a forked child to its end; the fault points its publish announced."""
+    child = fork_cli(list(args), tmp_path, fault_sleep_s=0)
+    errors = child.stderr.read()
     child.stderr.close()
-    assert child.wait() == 0 and first and commit, args
-    return commit - first
-
-
-def kill_mid_publish(child: Child, window_s: float, rng: random.Random) -> str:
-    """SIGKILL `child` a random time into its publish; returns the last fault point it reached."""
-    last = None
-    for line in child.stderr:  # blocks until the publish reaches its first fault point
-        last = announced(line)
-        if last:
-            break
-    assert last, f"the step exited {child.wait()} before its publish"
-    time.sleep(rng.uniform(0, window_s))
-    os.kill(child.pid, signal.SIGKILL)
-    child.wait()
-    for line in child.stderr:  # what it announced before the kill
-        last = announced(line) or last
-    child.stderr.close()
-    return last
+    points = [p for p in map(announced, errors.splitlines()) if p]
+    assert child.wait() == 0 and points and points[-1].endswith(".committed"), \
+        (args, points, errors[-2000:])
+    return points
 
 
 def history_rows(conn) -> int:
@@ -169,12 +145,12 @@ def history_rows(conn) -> int:
 
 def both_states(step_: Step, conn, tmp_path, flips: dict[str, str]):
     """Publish the step over each bronze version (with its gate): ({version: checksums},
-    gold results archived per flip, seconds from the publish's first fault point to its commit)."""
-    states, archived = {}, []
+    gold results archived per flip, the fault points of its publish in order)."""
+    states, archived, points = {}, [], []
     for version in ("revised", "real", "revised"):  # ends with 'revised' published
         step("ingest", *GAME, "--source", flips[version], *SKIP)
         before = history_rows(conn)
-        commit_s = run_to_end(step_.args, tmp_path)
+        points = publish_points(step_.args, tmp_path)
         archived.append(history_rows(conn) - before)
         state = published(conn, step_)
         assert states.setdefault(version, state) == state, f"{step_.args}: a rerun differs"
@@ -183,16 +159,18 @@ def both_states(step_: Step, conn, tmp_path, flips: dict[str, str]):
     assert states["real"] != states["revised"], f"{step_.args}: old and new do not differ"
     # A flip archives as many superseded gold results either way (none in silver).
     assert archived[1] == archived[2] and (archived[2] > 0) == ("evaluate" in step_.args)
-    return states, archived[2], commit_s
+    return states, archived[2], points
 
 
 def kill_once(step_: Step, db, conn, tmp_path, old: dict, new: dict, per_flip: int,
-              window_s: float, rng: random.Random) -> tuple[str, str]:
-    """Kill one run mid-publish, check what it left, run the step again: (outcome, point)."""
+              n: int) -> tuple[str, str]:
+    """Kill one run at its n-th fault point, check what it left, run the step again:
+    (outcome, point)."""
     history = history_rows(conn)
     assert staged_writes(conn, step_) == (0, 0)
     child = fork_cli([*step_.args, *SKIP], tmp_path, fault_sleep_s=SLEEP_S)
-    point = kill_mid_publish(child, window_s, rng)
+    point = kill_at_fault_point(child, n)
+    assert point, f"the step ended before its publish's fault point {n}"
     wait_for_sessions_to_end(db)
     now = published(conn, step_)
     tables = {t: "old" if v == old[t] else "new" if v == new[t] else "neither"
@@ -215,46 +193,46 @@ def kill_once(step_: Step, db, conn, tmp_path, old: dict, new: dict, per_flip: i
     return outcome, point
 
 
-def kill_rounds(name: str, db, conn, tmp_path, flips: dict[str, str], seed: int) -> None:
+def kill_rounds(name: str, db, conn, tmp_path, flips: dict[str, str]) -> None:
     step_ = STEPS[name]
     started = time.monotonic()
-    states, per_flip, commit_s = both_states(step_, conn, tmp_path, flips)
-    window_s = 1.5 * commit_s  # about a third of the kills land after the commit
-    rng = random.Random(seed)
-    outcomes, points, rounds_started = Counter(), Counter(), time.monotonic()
+    states, per_flip, points = both_states(step_, conn, tmp_path, flips)
+    outcomes, rounds_started = Counter(), time.monotonic()
     current = "revised"
-    for _ in range(KILLS):
+    for n, expected in enumerate(points, 1):
         target = "real" if current == "revised" else "revised"
         step("ingest", *GAME, "--source", flips[target], *SKIP)
         outcome, point = kill_once(step_, db, conn, tmp_path, states[current], states[target],
-                                   per_flip, window_s, rng)
-        outcomes[outcome] += 1
-        points[point.rsplit(".", 1)[-1]] += 1
+                                   per_flip, n)
+        assert point == expected, (n, point, points)
+        outcomes[point.rsplit(".", 1)[-1]] = outcome
         current = target
-    done = time.monotonic()
-    print(f"\n{name} kill -9 mid-publish: {KILLS} kills, {outcomes['old']} left the old rows,"
-          f" {outcomes['new']} the new ones, 0 mixed, 0 rows lost; set-up"
-          f" {rounds_started - started:.1f} s, kills {done - rounds_started:.1f} s; publish to"
-          f" commit {commit_s:.2f} s, kill window {window_s:.2f} s; last fault point reached:"
-          f" {dict(sorted(points.items()))}")
-    assert outcomes["old"] > 0 and outcomes["new"] > 0, outcomes
+    print(f"\n{name} kill -9 at each of {len(points)} fault points: {dict(outcomes)}, 0 mixed,"
+          f" 0 rows lost; set-up {rounds_started - started:.1f} s, kills"
+          f" {time.monotonic() - rounds_started:.1f} s")
+    # The kill after the commit left the new rows; every kill inside the transaction the old
+    # ones, save at before_commit, where a kill delivered later than the child's sleep there
+    # meets the commit (kill_once has checked that it left one state or the other).
+    assert outcomes.pop("committed") == "new", outcomes
+    outcomes.pop("before_commit")
+    assert set(outcomes.values()) == {"old"}, outcomes
 
 
 @pytest.fixture
-def flips(db, tmp_path):
-    step("ingest", *GAME, "--source", str(NORMALIZED), *SKIP)
+def flips(history, tmp_path):
+    """The shipped history in bronze (a copy of the template database) and the flip files."""
     return flip_files(tmp_path)
 
 
 def test_kill_9_mid_features_publish(db, conn, tmp_path, flips):
     step(*FEATURES, *SKIP)  # the full build; the rest rebuild incrementally from FLIP_FROM
-    kill_rounds("features", db, conn, tmp_path, flips, seed=20260201)
+    kill_rounds("features", db, conn, tmp_path, flips)
 
 
 def test_kill_9_mid_backtest_publish(db, conn, tmp_path, flips):
-    kill_rounds("backtest", db, conn, tmp_path, flips, seed=20260202)
+    kill_rounds("backtest", db, conn, tmp_path, flips)
 
 
 def test_kill_9_mid_evaluate_publish(db, conn, tmp_path, flips):
     step(*BACKTEST, *SKIP)
-    kill_rounds("evaluate", db, conn, tmp_path, flips, seed=20260203)
+    kill_rounds("evaluate", db, conn, tmp_path, flips)

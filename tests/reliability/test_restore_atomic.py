@@ -19,7 +19,7 @@ from pipeline.cli import main
 from pipeline.ops.backup import backup
 from pipeline.ops.checksums import list_tables
 from tests.conftest import NY_EXPORT, ROOT
-from tests.dbutil import create_database, drop_database
+from tests.dbutil import create_database, drop_database_soon
 
 pytestmark = pytest.mark.integration
 
@@ -40,7 +40,7 @@ def dump(database_url, tmp_path_factory):
 def target(database_url):
     name, url = create_database("drawpipe_restore")
     yield url
-    drop_database(url, name)
+    drop_database_soon(url, name)
 
 
 def _tables(url) -> list:
