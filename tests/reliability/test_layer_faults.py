@@ -1,4 +1,6 @@
-"""Silver and gold under faults: reruns, two runs of one partition at once, late draws.
+"""Silver and gold under faults: reruns, two runs of one partition at once. (Late draws:
+test_late_corrections, which loads later draws, then the earlier ones, then corrections, and
+compares with an in-order load.)
 
 Steps run in-process through `pipeline.cli.main` (warm imports keep the suite fast); the
 concurrent runs are forked children (tests/reliability/faults.py), each with its own sessions.
@@ -7,17 +9,14 @@ concurrent runs are forked children (tests/reliability/faults.py), each with its
 import contextlib
 import io
 import json
-import time
 
 import pytest
 from psycopg import sql
 
 from pipeline.cli import main
 from tests.conftest import NORMALIZED
-from tests.dbutil import truncate_all
 from tests.reliability.faults import fork_cli
 from tests.reliability.helpers import layer_checksums
-from tests.silver.helpers import real_draws, write_draws
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 # A rerun, and a rerun over a rerun's state (gold's history has grown): more reruns repeat
@@ -110,27 +109,3 @@ def test_two_runs_of_one_partition_at_once_equal_a_single_run(history, conn, tmp
             assert _duplicate_keys(conn) == dict.fromkeys(KEYS, 0)
             assert layer_checksums(conn) == single, args
     print(f"\nconcurrent silver/gold runs (exit codes per pair): {outcomes}")
-
-
-def _features_backtest_evaluate() -> None:
-    for args in (FEATURES, BACKTEST, EVALUATE):
-        step(*args)
-
-
-def test_late_draws_for_silver_and_gold_equal_an_in_order_load(history, conn, tmp_path):
-    started = time.monotonic()
-    _features_backtest_evaluate()
-    in_order = layer_checksums(conn)
-    truncate_all(history)
-
-    early = [r for r in real_draws() if r["draw_date"] <= "2025-10-31"
-             and not "2025-10-15" <= r["draw_date"] <= "2025-10-25"]
-    step("ingest", *GAME, "--source", str(write_draws(tmp_path / "gap.csv", early)))
-    _features_backtest_evaluate()
-    with_gap = layer_checksums(conn)
-    assert with_gap["silver.number_features"] != in_order["silver.number_features"]
-    step("ingest", *GAME, "--source", str(NORMALIZED))  # the late draws arrive
-    _features_backtest_evaluate()
-    late = layer_checksums(conn)
-    print(f"\nlate draws: {time.monotonic() - started:.1f} s")
-    assert {t: v for t, v in late.items() if v != in_order[t]} == {}
