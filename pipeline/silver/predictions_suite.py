@@ -1,14 +1,18 @@
 """Predictions gate: one write's staged model runs, tickets and scores (or, for `check
 predictions`, the published predictions of a date range).
 
-- Great Expectations validates the tickets (one frame row per ticket with its model run's
-  training window, read on the step's connection) beside the game definition's rules for the
-  target date: no nulls, the key unique, five distinct ascending whites, whites and special ball
-  in the target era's ranges, the ticket labelled with the target's era, the target after the
-  training window.
-- SQL audits for what GX does badly: one prediction set per model and target (one run, tickets
-  1..n), the model run exists and is the ticket's, scores are probabilities for every valid
-  number; and the targets are draw days of the game's schedule (checked against games.toml).
+- Great Expectations-style expectations on the tickets (one row per ticket with its model
+  run's training window) beside the game definition's rules for the target date: no nulls, the
+  key unique, five distinct ascending whites, whites and special ball in the target era's
+  ranges, the ticket labelled with the target's era, the target after the training window. A
+  write's gate evaluates them as one query where the rows are (`quality.sql_expectations`): a
+  nightly predict stages a handful of tickets, and GX's import (3-6 s of CPU) was most of the
+  step. `check predictions` runs the same list through GX on a frame of those rows
+  (tests/quality/test_predictions_expectations.py holds the two to the same results).
+- SQL audits for what expectations do badly: one prediction set per model and target (one
+  run, tickets 1..n), the model run exists and is the ticket's, scores are probabilities for
+  every valid number; and the targets are draw days of the game's schedule (checked against
+  games.toml).
 """
 
 from __future__ import annotations
@@ -16,13 +20,16 @@ from __future__ import annotations
 import logging
 import time
 
-from pipeline.db import run_sql
+from psycopg import sql
+
+from pipeline.db import load_sql, run_sql
 from pipeline.games import Game, get_game
-from pipeline.quality import gx_runner, partitions
+from pipeline.quality import gx_runner, partitions, sql_expectations
 from pipeline.quality.results import CheckResult
+from pipeline.quality.sql_expectations import Spec
 from pipeline.silver import era_rules
 from pipeline.silver.audit import audit
-from pipeline.silver.eras import era_sql_params
+from pipeline.silver.eras import ball_range, era_sql_params
 
 log = logging.getLogger(__name__)
 WHITES = ["white_1", "white_2", "white_3", "white_4", "white_5"]
@@ -31,38 +38,89 @@ SAMPLE_COLUMNS = ["model_name", "target_draw_date", "ticket", *WHITES, "special_
                   "rule_era", "train_last_draw"]
 
 
-def expectation_list(game: Game) -> list:
-    """The GX expectations on the ticket frame with its rule columns."""
-    E = gx_runner.expectations()
-    pair_ge = E.ExpectColumnPairValuesAToBeGreaterThanB
+TICKETS_SQL = "quality/predictions_tickets.sql"
+
+
+def expectation_specs(game: Game) -> list[Spec]:
+    """The expectations on the ticket rows with their rule columns (GX types and kwargs: the
+    gate runs them in SQL, `check predictions` through GX)."""
+
+    def spec(kind: str, **kwargs) -> Spec:
+        return Spec(f"expect_{kind}", kwargs)
+
+    def pair_ge(a: str, b: str, **kwargs) -> Spec:
+        return spec("column_pair_values_a_to_be_greater_than_b", column_A=a, column_B=b,
+                    **kwargs)
+
     return [
-        E.ExpectColumnValuesToBeInSet(column="game", value_set=[game.id]),
-        *[E.ExpectColumnValuesToNotBeNull(column=c)
+        spec("column_values_to_be_in_set", column="game", value_set=[game.id]),
+        *[spec("column_values_to_not_be_null", column=c)
           for c in ("model_name", "model_run_id", "target_draw_date", "ticket", *WHITES,
                     "special_ball", "era")],
-        E.ExpectCompoundColumnsToBeUnique(column_list=KEY),
-        E.ExpectColumnValuesToBeBetween(column="ticket", min_value=1),
-        E.ExpectColumnValuesToNotBeNull(column="rule_era"),
-        E.ExpectColumnPairValuesToBeEqual(column_A="era", column_B="rule_era"),
-        E.ExpectSelectColumnValuesToBeUniqueWithinRecord(column_list=WHITES),
-        *[pair_ge(column_A=hi, column_B=lo) for lo, hi in zip(WHITES, WHITES[1:], strict=False)],
+        spec("compound_columns_to_be_unique", column_list=KEY),
+        spec("column_values_to_be_between", column="ticket", min_value=1),
+        spec("column_values_to_not_be_null", column="rule_era"),
+        spec("column_pair_values_to_be_equal", column_A="era", column_B="rule_era"),
+        spec("select_column_values_to_be_unique_within_record", column_list=WHITES),
+        *[pair_ge(hi, lo) for lo, hi in zip(WHITES, WHITES[1:], strict=False)],
         # With whites ascending, white_1 >= min and white_5 <= max bound all five.
-        pair_ge(column_A="white_1", column_B="rule_white_min", or_equal=True),
-        pair_ge(column_A="rule_white_max", column_B="white_5", or_equal=True),
-        pair_ge(column_A="special_ball", column_B="rule_special_min", or_equal=True),
-        pair_ge(column_A="rule_special_max", column_B="special_ball", or_equal=True),
-        E.ExpectColumnValuesToNotBeNull(column="train_last_draw"),
-        pair_ge(column_A="target_draw_date", column_B="train_last_draw"),
+        pair_ge("white_1", "rule_white_min", or_equal=True),
+        pair_ge("rule_white_max", "white_5", or_equal=True),
+        pair_ge("special_ball", "rule_special_min", or_equal=True),
+        pair_ge("rule_special_max", "special_ball", or_equal=True),
+        spec("column_values_to_not_be_null", column="train_last_draw"),
+        pair_ge("target_draw_date", "train_last_draw"),
     ]
 
 
+def expectation_list(game: Game) -> list:
+    """The same expectations as GX objects."""
+    E = gx_runner.expectations()
+    return [s.to_gx(E) for s in expectation_specs(game)]
+
+
 def validate_tickets(conn, game: Game, params: dict) -> list[CheckResult]:
-    frame = gx_runner.frame_from_sql(conn, "quality/predictions_tickets.sql", params)
+    """Through Great Expectations, on a frame of the audited tickets (`check predictions`)."""
+    frame = gx_runner.frame_from_sql(conn, TICKETS_SQL, params)
     frame = era_rules.add_era_columns(frame, game, "target_draw_date")
     for col in ("target_draw_date", "train_last_draw"):  # comparable, JSON-friendly dates
         frame[col] = frame[col].astype(str).where(frame[col].notna(), None)
     return gx_runner.validate_frame(frame, expectation_list(game),
                                     name=f"predictions.{game.id}", sample_columns=SAMPLE_COLUMNS)
+
+
+def _rule_columns(game: Game, params: dict) -> sql.Composable:
+    """rule_era and the target era's ranges as CASEs on target_draw_date, the game file's era
+    starts and values bound into `params`; null before the first era, as era_rules' lookup."""
+    values = {"rule_era": [e.name for e in game.eras]}
+    for ball in ("white", "special"):
+        for i, side in enumerate(("min", "max")):
+            values[f"rule_{ball}_{side}"] = [ball_range(e, ball)[i] for e in game.eras]
+    for i, era in enumerate(game.eras):
+        params[f"rule_start_{i}"] = era.start
+    cases = []
+    for column, per_era in values.items():
+        cast = "text" if column == "rule_era" else "int"
+        whens = []
+        for i in reversed(range(len(game.eras))):
+            params[f"{column}_{i}"] = per_era[i]
+            whens.append(sql.SQL("when q.target_draw_date >= {}::date then {}::" + cast).format(
+                sql.Placeholder(f"rule_start_{i}"), sql.Placeholder(f"{column}_{i}")))
+        cases.append(sql.SQL("case {} end as {}").format(sql.SQL(" ").join(whens),
+                                                         sql.Identifier(column)))
+    return sql.SQL(", ").join(cases)
+
+
+def validate_tickets_sql(conn, game: Game, params: dict) -> list[CheckResult]:
+    """The same expectations, names and samples as validate_tickets, each an aggregate of one
+    query over the audited tickets (quality/sql_expectations.py)."""
+    params = dict(params)
+    # The file's text as a subquery: a newline so its last line cannot comment out the rest.
+    rows = sql.SQL("select q.*, {} from ({}) q").format(
+        _rule_columns(game, params), sql.SQL(load_sql(TICKETS_SQL) + "\n"))
+    return sql_expectations.validate_query(conn, rows, params, expectation_specs(game),
+                                           sample_columns=SAMPLE_COLUMNS,
+                                           order_by=["model_name", "target_draw_date", "ticket"])
 
 
 def numbers_valid_for_era(conn, params) -> CheckResult:
@@ -97,29 +155,30 @@ CHECKS = (numbers_valid_for_era, target_after_training, one_set_per_model_and_ta
           scores_are_probabilities, targets_are_draw_days)
 
 
-def _run(conn, game: Game, params: dict, rows_name: str) -> list[CheckResult]:
+def _run(conn, game: Game, params: dict, rows_name: str, validate) -> list[CheckResult]:
     params = {**params, **era_sql_params(game)}
     run_sql(conn, "quality/silver_gate_memory.sql")
     t0 = time.perf_counter()
     rows = run_sql(conn, "quality/predictions_staged_count.sql", params).fetchone()[0]
     results = [CheckResult(rows_name, rows > 0, observed_value=rows,
                            unexpected_count=0 if rows else 1)]
-    results += validate_tickets(conn, game, params)
+    results += validate(conn, game, params)
     t1 = time.perf_counter()
     results += [fn(conn, params) for fn in CHECKS]
-    log.info("predictions suite: %d tickets, GX %.3fs, SQL audits %.3fs", rows, t1 - t0,
-             time.perf_counter() - t1)
+    log.info("predictions suite: %d tickets, expectations %.3fs, SQL audits %.3fs", rows,
+             t1 - t0, time.perf_counter() - t1)
     return results
 
 
 def check(conn, game_id: str, staging_id: str) -> list[CheckResult]:
     """The gate on one staged write."""
     return _run(conn, get_game(game_id), partitions.staged_params(game_id, staging_id),
-                "predictions_staged_rows")
+                "predictions_staged_rows", validate_tickets_sql)
 
 
 def check_published(conn, game_id: str, partition: str | None) -> list[CheckResult]:
     """`check predictions`: the published predictions (targets in the date range) re-audited."""
     params = partitions.published_params("predictions", game_id, partition)
     with conn.transaction():  # `set local` settings last for this check only
-        return _run(conn, get_game(game_id), params, "predictions_published_rows")
+        return _run(conn, get_game(game_id), params, "predictions_published_rows",
+                    validate_tickets)
