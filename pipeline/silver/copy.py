@@ -1,5 +1,5 @@
-"""Bulk writes: a DataFrame through one COPY (CSV, chunked, or binary encoded by numpy), or
-rows through binary COPY."""
+"""Bulk writes into silver's staging: a DataFrame through one COPY (CSV, chunked, or binary
+encoded by numpy), or blocks already encoded (pipeline/copy.py) through binary COPY."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pipeline.db import ident
 
 STAGING_TABLES = frozenset({"staging.number_features", "staging.feature_draws",
                             "staging.model_runs", "staging.predictions",
-                            "staging.prediction_scores", "score_wire"})
+                            "staging.prediction_scores"})
 CHUNK_ROWS = 200_000
 
 
@@ -23,20 +23,6 @@ def copy_frame(conn, table: str, frame: pd.DataFrame) -> int:
         for at in range(0, len(frame), CHUNK_ROWS):
             copy.write(frame.iloc[at:at + CHUNK_ROWS].to_csv(header=False, index=False))
     return len(frame)
-
-
-def copy_rows(conn, table: str, columns: tuple[str, ...], types: list[str], rows) -> int:
-    """Binary COPY of Python tuples: no text formatting of floats (arrays stay compact)."""
-    names = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
-    statement = sql.SQL("copy {} ({}) from stdin (format binary)").format(
-        ident(STAGING_TABLES, table), names)
-    count = 0
-    with conn.cursor() as cur, cur.copy(statement) as copy:
-        copy.set_types(types)
-        for row in rows:
-            copy.write_row(row)
-            count += 1
-    return count
 
 
 # --- Binary COPY of a whole DataFrame, encoded by numpy (pipeline/copy.py) ---

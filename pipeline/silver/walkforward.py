@@ -54,15 +54,42 @@ def cadence_plan(targets: np.ndarray, every: int) -> Plan:
 SCORE_COLUMNS = ("model_name", "game", "target_draw_date", "ball_type", "first_number", "scores")
 
 
+@dataclass(frozen=True)
+class ScoreBlock:
+    """One model's probabilities of one ball type for its targets, kept as the matrix: target
+    i scores the numbers first[i] .. last[i] - 1 (its era's range; column = number)."""
+
+    model_name: str
+    game: str
+    ball_type: str
+    days: np.ndarray  # datetime64[D], one per target
+    first: np.ndarray  # int64
+    last: np.ndarray  # int64, exclusive
+    probs: np.ndarray  # float64 (targets, width)
+
+    def rows(self) -> list[tuple]:
+        """SCORE_COLUMNS tuples, one per target."""
+        return [(self.model_name, self.game, day, self.ball_type, first, row[first:last])
+                for day, first, last, row in zip(self.days.astype(object), self.first.tolist(),
+                                                 self.last.tolist(), self.probs.tolist(),
+                                                 strict=True)]
+
+
 @dataclass
 class Output:
     runs: pd.DataFrame
     predictions: pd.DataFrame
-    scores: list[tuple]  # SCORE_COLUMNS: scores of numbers first_number.. (the era's range)
+    score_blocks: list[ScoreBlock]
+
+    @property
+    def scores(self) -> list[tuple]:
+        """SCORE_COLUMNS rows: scores of numbers first_number.. (the era's range), by model,
+        ball type and target. Built on demand: the store encodes the blocks' matrices."""
+        return [row for block in self.score_blocks for row in block.rows()]
 
     @property
     def score_rows(self) -> int:
-        return sum(len(row[-1]) for row in self.scores)
+        return int(sum((b.last - b.first).sum() for b in self.score_blocks))
 
 
 def _probabilities(weights: np.ndarray, valid: np.ndarray, picks: np.ndarray) -> np.ndarray:
@@ -152,7 +179,7 @@ def _frames(name, tl, feats, plan, probs, run_ids, n_tickets, seed):
     days = tl.dates[targets]
     iso = np.datetime_as_string(days, unit="D")
     chosen = {}
-    scores = []
+    blocks = []
     for ball in BALLS:
         f: BallFeatures = feats[ball]
         valid = f.valid[targets]
@@ -160,11 +187,7 @@ def _frames(name, tl, feats, plan, probs, run_ids, n_tickets, seed):
         noise = ticketing.uniforms(seed, tl.game.id, days, name, ball, n_tickets, width)
         chosen[ball] = ticketing.choose(probs[ball], valid, int(f.picks[targets][0]), noise)
         lo, hi = valid.argmax(axis=1), valid.shape[1] - valid[:, ::-1].argmax(axis=1)
-        # One tolist for the matrix, then list slices: a tolist per row cost more than scoring.
-        scores.extend((name, tl.game.id, day, ball, first, row[first:last])
-                      for day, first, last, row in zip(days.astype(object), lo.tolist(),
-                                                       hi.tolist(), probs[ball].tolist(),
-                                                       strict=True))
+        blocks.append(ScoreBlock(name, tl.game.id, ball, days, lo, hi, probs[ball]))
     eras = np.array([e.name for e in tl.game.eras])[era_positions(tl.game, days)]
     whites = chosen["white"].reshape(-1, chosen["white"].shape[-1])
     predictions = pd.DataFrame({
@@ -173,7 +196,7 @@ def _frames(name, tl, feats, plan, probs, run_ids, n_tickets, seed):
         "ticket": np.tile(np.arange(1, n_tickets + 1), len(targets)),
         **{f"white_{k + 1}": whites[:, k] for k in range(whites.shape[1])},
         "special_ball": chosen["special"].reshape(-1), "era": np.repeat(eras, n_tickets)})
-    return predictions, scores
+    return predictions, blocks
 
 
 def predict(tl: Timeline, feats: dict[str, BallFeatures], plan: Plan, names: list[str],

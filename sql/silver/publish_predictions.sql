@@ -2,17 +2,18 @@
 -- through pipeline/wap.py), in one transaction holding the game's silver lock. Grain:
 -- silver.predictions one ticket per (model_name, game, target_draw_date, ticket), key the same;
 -- silver.prediction_scores one probability per (model_name, game, target_draw_date, ball_type,
--- number); silver.model_runs one fitted run per model_run_id. The write's rows (staging_id)
--- replace the published ones of every (model, target date) it staged; runs no prediction uses
--- any more go. Steps run top to bottom, each followed by the fault point
--- silver.predictions.publish.<step>.
+-- number), staged as one score list per (model_name, target_draw_date, ball_type);
+-- silver.model_runs one fitted run per model_run_id. The write's rows (staging_id) replace the
+-- published ones of every (model, target date) it staged; runs no prediction uses any more go.
+-- Steps run top to bottom, each followed by the fault point silver.predictions.publish.<step>.
 
 -- name: staged
 -- What the write staged, checked against what it wrote: a concurrent run of the same partition
 -- may have cleared it, and publishing half a write is never allowed.
 select (select count(*) from staging.model_runs where staging_id = %(staging_id)s) as model_runs,
        (select count(*) from staging.predictions where staging_id = %(staging_id)s) as predictions,
-       (select count(*) from staging.prediction_scores where staging_id = %(staging_id)s) as scores;
+       (select coalesce(sum(cardinality(scores)), 0) from staging.prediction_scores
+        where staging_id = %(staging_id)s) as scores;
 
 -- name: deleted
 -- The published predictions and scores the write replaces: every (model_name,
@@ -52,11 +53,16 @@ from staging.predictions
 where staging_id = %(staging_id)s;
 
 -- name: scores_inserted
--- The write's per-number probabilities.
+-- The write's per-number probabilities, each score list expanded to one row per number. The
+-- lists are read in the primary key's order (a sort of ~4 lists a draw) and each list's numbers
+-- ascend, so the key's index is filled page after page rather than all over.
 insert into silver.prediction_scores (model_name, game, target_draw_date, ball_type, number, score)
-select model_name, game, target_draw_date, ball_type, number, score
-from staging.prediction_scores
-where staging_id = %(staging_id)s;
+select s.model_name, s.game, s.target_draw_date, s.ball_type,
+       (s.first_number + u.position - 1)::smallint, u.score
+from (select model_name, game, target_draw_date, ball_type, first_number, scores
+      from staging.prediction_scores where staging_id = %(staging_id)s
+      order by model_name, game, target_draw_date, ball_type) s
+cross join lateral unnest(s.scores) with ordinality as u(score, position);
 
 -- name: orphans_dropped
 -- Model runs of these models that no published prediction uses any more (replaced by this
