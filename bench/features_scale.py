@@ -3,11 +3,11 @@
 Each size is a games file of synthetic daily 5+1 games of 10^4 draws (PIPELINE_GAMES_FILE),
 with three eras whose ranges change (so epochs restart), loaded straight into bronze by COPY
 (not timed). The timed step is `python -m pipeline features --game G --full` for every game in
-one process (pipeline.cli.main): read, compute, stage (COPY), gate, publish. gx_costs: where a
-gated step's Great Expectations seconds go (import, context, one validation), in a fresh
-process. Ranges are small (white 1-8/1-10, special 1-3/1-4) so 10^6 draws stay ~10^7 feature
-rows. Reference: the 10^4 size in the same run; ratio is the
-per-draw rate relative to it (1.0 = linear).
+one process (pipeline.cli.main): read, compute, stage (COPY), gate, publish. gx_costs: what
+the features expectations cost through Great Expectations (`check features`: import, context,
+one validation) against their SQL form (a write's gate), in a fresh process. Ranges are small
+(white 1-8/1-10, special 1-3/1-4) so 10^6 draws stay ~10^7 feature rows. Reference: the 10^4
+size in the same run; ratio is the per-draw rate relative to it (1.0 = linear).
 """
 
 from __future__ import annotations
@@ -95,8 +95,9 @@ def _features(game_ids: list[str]) -> dict:
 
 
 def _gx_costs(game_id: str) -> dict:
-    """Where a gated step's GX seconds go, in a fresh process: the import, the context, one
-    validation of the features suite on 10 rows (GX's fixed cost) and on one game's frame."""
+    """What the features expectations cost through GX (`check features`), in a fresh process:
+    the import, the context, one validation on 10 rows (GX's fixed cost) and on one game's
+    frame; and the SQL form a write's gate runs on the same game's rows (sql_form_game)."""
     from pipeline.db import connect
     from pipeline.games import get_game
     from pipeline.quality import gx_runner, partitions
@@ -106,7 +107,10 @@ def _gx_costs(game_id: str) -> dict:
     game = get_game(game_id)
     params = {**partitions.published_params("features", game_id, None), **era_sql_params(game)}
     with connect() as conn:
-        frame = gx_runner.frame_from_sql(conn, "quality/features_draw_summary.sql", params)
+        frame = gx_runner.frame_from_sql(conn, features_suite.SUMMARY_SQL, params)
+        start = time.perf_counter()
+        features_suite.summary_in_sql(conn, params)
+        sql_form = round(time.perf_counter() - start, 3)
     out, start = {}, time.perf_counter()
     for name, step in (("import", gx_runner.gx), ("context", gx_runner._batch_definition),
                        ("validate_10_rows", lambda: features_suite.validate_summary(
@@ -116,6 +120,7 @@ def _gx_costs(game_id: str) -> dict:
         step()
         out[f"{name}_seconds"] = round(time.perf_counter() - start, 3)
         start = time.perf_counter()
+    out["sql_form_game_seconds"] = sql_form
     out["expectations"] = len(features_suite.expectation_list())
     out["frame_rows"] = len(frame)
     return out

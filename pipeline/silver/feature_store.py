@@ -57,6 +57,15 @@ def _stage(conn, wap: Wap, rows: pd.DataFrame, marks: pd.DataFrame) -> None:
     wap.stage(conn, write, analyze="silver/analyze_staged_features.sql")
 
 
+def _reclaim_staging(conn) -> None:
+    """VACUUM the staged rows the publish deleted, on the step's idle connection."""
+    conn.autocommit = True
+    try:
+        run_sql(conn, "silver/vacuum_staged_features.sql")
+    finally:
+        conn.autocommit = False
+
+
 def build_features(game_id: str, *, full: bool = False, windows=features.TABLE_WINDOWS,
                    skip_checks: bool = False) -> dict:
     game = get_game(game_id)
@@ -85,6 +94,7 @@ def build_features(game_id: str, *, full: bool = False, windows=features.TABLE_W
             expected=(len(rows), len(marks)), what="features",
             cleared_by="a concurrent features run of the game")
         replaced = published["deleted"][0].fetchone()[0]
+        _reclaim_staging(conn)
     timings = wap.rounded_timings()
     log.info("published features %s from %s: %d rows, %s", game_id, rebuild_from, len(rows),
              timings)

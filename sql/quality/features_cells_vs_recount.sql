@@ -36,31 +36,30 @@ with eras as (
     select least(e.white_epoch, e.special_epoch) as first_day
     from eras e, audited_span s
     where s.first_day >= e.era_start and (e.era_end is null or s.first_day < e.era_end)
-), draws as (
+), draws as (  -- rn: the draw's position in each ball's epoch (every number of the epoch's
+                -- range has a cell in each of its draws: no window over the cells for it)
     select b.draw_date, array[b.white_1, b.white_2, b.white_3, b.white_4, b.white_5] as whites,
-           b.special_ball, e.*
+           b.special_ball, e.*,
+           row_number() over (partition by e.white_epoch order by b.draw_date) as white_rn,
+           row_number() over (partition by e.special_epoch order by b.draw_date) as special_rn
     from bronze.draws b
     join eras e on b.draw_date >= e.era_start and (e.era_end is null or b.draw_date < e.era_end)
     where b.game = %(game)s and b.draw_date <= (select last_day from audited_span)
       and b.draw_date >= (select first_day from span_epoch)
 ), cells as (  -- ball 0 = white, 1 = special
-    select d.draw_date, c.ball, c.epoch, n.number,
+    select d.draw_date, c.ball, c.epoch, c.rn, n.number,
            case when c.ball = 0 then n.number = any(d.whites)
                 else n.number = d.special_ball end as hit
     from draws d
-    cross join lateral (values (0, d.white_min, d.white_max, d.white_epoch),
-                               (1, d.special_min, d.special_max, d.special_epoch))
-        c(ball, lo, hi, epoch)
+    cross join lateral (values (0, d.white_min, d.white_max, d.white_epoch, d.white_rn),
+                               (1, d.special_min, d.special_max, d.special_epoch, d.special_rn))
+        c(ball, lo, hi, epoch, rn)
     cross join lateral generate_series(c.lo, c.hi) n(number)
-), numbered as (
-    select *, row_number() over w as rn
-    from cells
-    window w as (partition by ball, number, epoch order by draw_date)
 ), running as (  -- through each draw, inclusive
     select draw_date, ball, number, epoch, rn - 1 as era_draws_before,
            sum(hit::int) over w - hit::int as hits_era,
            max(case when hit then rn end) over w as last_hit_rn
-    from numbered
+    from cells
     window w as (partition by ball, number, epoch order by draw_date rows unbounded preceding)
 ), counted as (  -- last-w windows as differences of the running count (lag stays in the epoch)
     select draw_date, ball, number, epoch, era_draws_before, hits_era,
@@ -101,9 +100,19 @@ with eras as (
           is distinct from
           (r.epoch, r.era_draws_before, r.hits_10, r.hits_25, r.hits_50, r.hits_100,
            r.hits_era, r.draws_since_seen, r.seen_in_era)
+), recount_size as (  -- the recount's cells on the audited days: each day's two ranges
+    select coalesce(sum(greatest(d.white_max - d.white_min + 1, 0)
+                        + greatest(d.special_max - d.special_min + 1, 0)), 0) as cells
+    from draws d join audited_days a using (draw_date)
 ), duplicated as (  -- cells audited more than once (possibly each equal to the recount)
+    -- Only looked for when something differs or the audited rows outnumber the recount's
+    -- cells: otherwise every recount cell met at least one audited row and every audited row
+    -- one recount cell, so equal counts leave exactly one each (a whole grouping pass saved).
     select draw_date, ball_type, number, count(*) as copies
-    from audited group by draw_date, ball_type, number having count(*) > 1
+    from audited
+    where exists (select from paired)
+       or (select count(*) from audited) > (select cells from recount_size)
+    group by draw_date, ball_type, number having count(*) > 1
 ), duplicated_stats as (  -- few rows: text tuples for them only
     select d.draw_date, d.ball_type, d.number, d.copies,
            max((a.history_from, a.era_draws_before, a.hits_10::int, a.hits_25::int,

@@ -154,3 +154,22 @@ def test_gate_rejects_bad_features(conn, tamper, failed, history):
     assert [f.expectation for f in caught.value.failures] == [failed]
     after = conn.execute("select count(*), sum(hits_era) from silver.number_features").fetchone()
     assert after == before
+
+
+def test_a_cell_staged_twice_with_equal_counts_fails_the_gate(conn, history):
+    """Every copy equal to the recount: only the duplicate itself is wrong (the recount looks
+    for duplicates only when the audited rows outnumber its cells)."""
+    from pipeline.db import connect
+    from pipeline.quality.results import GateFailedError
+
+    with connect() as work, pytest.raises(GateFailedError) as caught:
+        _stage_and_tamper(work, "insert into staging.number_features"
+                                " select * from staging.number_features"
+                                " where staging_id = %(staging_id)s and number = 3"
+                                " and ball_type = 'white' and draw_date = '2025-12-29'")
+    failures = {f.expectation: f for f in caught.value.failures}
+    assert set(failures) == {"features_every_valid_number_once_per_draw",
+                             "expect_column_pair_values_to_be_equal(numbers, distinct_numbers)"}
+    (cell,) = failures["features_every_valid_number_once_per_draw"].unexpected_sample
+    assert (str(cell["draw_date"]), cell["number"], cell["problem"]) == \
+        ("2025-12-29", 3, "present 2 times")
