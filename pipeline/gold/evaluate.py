@@ -17,7 +17,7 @@ import uuid
 from pipeline.db import connect, lock_key, run_sql
 from pipeline.games import get_game
 from pipeline.gold.frequency import number_frequencies
-from pipeline.gold.performance import performance_rows
+from pipeline.gold.performance import per_draw_from_totals, performance_rows
 from pipeline.gold.reference import baseline_rows, prize_tier_rows
 from pipeline.gold.scoring import outcome_params
 from pipeline.gold.tables import PERFORMANCE_COLUMNS, SUMMARY_COLUMNS, copy_rows
@@ -51,28 +51,21 @@ def _stage(conn, game, staging_id: uuid.UUID, preload: threading.Thread | None =
         game.era_named(era_name)  # a draw's era missing from the game file: an error
     scored = run_sql(conn, "gold/score_predictions.sql",
                      {**params, **outcome_params(game)}).rowcount
-    results = staged_results_frame(conn, params)
+    totals = run_sql(conn, "gold/staged_draws.sql", params).fetchall()
+    shared = run_sql(conn, "gold/staged_shared_tickets.sql", params).fetchall()
     draws = run_sql(conn, "gold/draws_of_game.sql", params).fetchall()
     calibration = run_sql(conn, "gold/calibration_by_draw.sql", params).fetchall()
     configs = {str(run): (cid, text) for run, cid, text in
                run_sql(conn, "gold/model_configs.sql", params).fetchall()}
     if preload is not None:
         preload.join()
-    perf, verdict = performance_rows(game, results, [d[0] for d in draws], calibration,
-                                     configs)
+    perf, verdict = performance_rows(game, None, [d[0] for d in draws], calibration, configs,
+                                     draws=per_draw_from_totals(totals, shared, game))
     copy_rows(conn, "staging.model_performance",
               (tuple(r.get(c) for c in PERFORMANCE_COLUMNS) + (staging_id,) for r in perf))
     copy_rows(conn, "staging.verdict_summary",
               [tuple(verdict[c] for c in SUMMARY_COLUMNS) + (staging_id,)])
     return scored, len(perf), draws
-
-
-def staged_results_frame(conn, params: dict):
-    """The staged results as a DataFrame of the columns performance_rows reads."""
-    import pandas as pd
-
-    cur = run_sql(conn, "gold/staged_results.sql", params)
-    return pd.DataFrame(cur.fetchall(), columns=[c.name for c in cur.description])
 
 
 def _publish(conn, wap: Wap, game, scored: int, perf_rows: int, draws: list[tuple]) -> dict:

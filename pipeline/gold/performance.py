@@ -81,6 +81,64 @@ def per_draw(results: list[tuple] | pd.DataFrame, game: Game, configs: dict) -> 
     return out
 
 
+TOTALS = [*KEYS, "k", "white", "special", "prize_hits", "jackpot_hits", "prize_sum"]
+TICKETS = [*KEYS, "ticket", *WHITES, "special_ball", "prize_usd"]
+
+
+def per_draw_from_totals(totals: list[tuple], tickets: list[tuple], game: Game) -> pd.DataFrame:
+    """per_draw's frame from totals aggregated in SQL: `totals` one row per draw
+    (sql/gold/staged_draws.sql, TOTALS order), `tickets` the tickets of the draws with several
+    (sql/gold/staged_shared_tickets.sql, TICKETS order).
+
+    Identical to per_draw on the same results: the same rows in the same order; a one-ticket
+    draw has its era's pmf whatever its numbers and its prize as its sum; the tickets of a draw
+    with several give its pmfs and their prizes are summed by the same pandas groupby, in
+    ticket order, as per_draw sums them. Only those draws' tickets reach Python.
+    """
+    out = pd.DataFrame(totals, columns=TOTALS)
+    if out["config_id"].isna().any():
+        raise ValueError("a prediction's model run is missing from silver.model_runs")
+    out = out.sort_values(KEYS, kind="stable", ignore_index=True)
+    for column in ("k", "white", "special", "prize_hits", "jackpot_hits"):
+        out[column] = out[column].astype(int)
+    shared = pd.DataFrame(tickets, columns=TICKETS).sort_values(
+        [*KEYS, "ticket"], kind="stable", ignore_index=True)
+    shared["_prize"] = [0.0 if v is None else float(v) for v in shared["prize_usd"]]
+    sums = shared.groupby(KEYS, sort=True)["_prize"].sum()
+    if len(sums):
+        multi = out["k"].to_numpy() > 1
+        keyed = pd.MultiIndex.from_frame(out.loc[multi, KEYS])
+        out.loc[multi, "prize_sum"] = sums.reindex(keyed).to_numpy()
+    out["prize_sum"] = out["prize_sum"].astype(float)
+    whites = [tuple(t) for t in shared[WHITES].to_numpy().tolist()]
+    specials = shared["special_ball"].tolist()
+    firsts = shared.drop_duplicates(KEYS)  # each shared draw's first ticket (sorted above)
+    starts = dict(zip(firsts[KEYS].itertuples(index=False, name=None), firsts.index.tolist(),
+                      strict=True))
+    single: dict = {}
+    white_pmfs, special_pmfs = [], []
+    for key, k in zip(out[KEYS].itertuples(index=False, name=None), out["k"].tolist(),
+                      strict=True):
+        era = game.era_named(key[2])
+        if k == 1:
+            if era.name not in single:
+                single[era.name] = (
+                    white_draw_pmf([tuple(range(era.white_min, era.white_min + era.white_count))],
+                                   era.white_max - era.white_min + 1, era.white_count),
+                    special_draw_pmf([era.special_min], era.special_max - era.special_min + 1))
+            white, special = single[era.name]
+        else:
+            start = starts[key]
+            white = white_draw_pmf(whites[start:start + k], era.white_max - era.white_min + 1,
+                                   era.white_count)
+            special = special_draw_pmf(specials[start:start + k],
+                                       era.special_max - era.special_min + 1)
+        white_pmfs.append(white)
+        special_pmfs.append(special)
+    out["white_pmf"], out["special_pmf"] = white_pmfs, special_pmfs
+    return out
+
+
 def _any_prize_test(d: pd.DataFrame, p: float) -> tuple[float | None, str | None]:
     """One-sided p-value for more prize-winning tickets than random, and how it was made."""
     from scipy.stats import binomtest
@@ -145,19 +203,21 @@ def _count_models(rows: list[dict]) -> None:
         r["n_models_compared"] = families[(r["era"], r["window_name"])]
 
 
-def performance_rows(game: Game, results: list[tuple] | pd.DataFrame, draw_dates: list,
-                     calibration: list[tuple], configs: dict[str, tuple[str, str]]
-                     ) -> tuple[list[dict], dict]:
+def performance_rows(game: Game, results: list[tuple] | pd.DataFrame | None, draw_dates: list,
+                     calibration: list[tuple], configs: dict[str, tuple[str, str]], *,
+                     draws: pd.DataFrame | None = None) -> tuple[list[dict], dict]:
     """Every (model_name, config_id, era, window_name) row with at least one scored prediction,
     with the verdict protocol applied (pipeline/gold/verdicts.py), and the game's summary row.
 
     `results` are result tuples (RESULT_COLUMNS order) or a DataFrame holding at least the
-    columns per_draw reads (sql/gold/staged_results.sql);
-    `configs` maps model_run_id to (config_id, config JSON text).
+    columns per_draw reads, or None with `draws`, per_draw's frame already built
+    (per_draw_from_totals); `configs` maps model_run_id to (config_id, config JSON text).
     """
-    if len(results) == 0:
+    if draws is None:
+        draws = (per_draw(results, game, {run: c[0] for run, c in configs.items()})
+                 if len(results) else None)
+    if draws is None or draws.empty:
         return [], summary(game.id, [], None)
-    draws = per_draw(results, game, {run: c[0] for run, c in configs.items()})
     config_text = {c[0]: c[1] for c in configs.values()}
     scores = calibration_frame(calibration)
     scores_of = {key: g for key, g in scores.groupby(["model_name", "era"], sort=False)}

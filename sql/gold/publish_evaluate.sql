@@ -55,15 +55,30 @@ where g.game = %(game)s
 -- name: upserted
 -- The staged results: new keys inserted, changed ones replaced (their old values archived
 -- above), identical ones left as they are. Returns one flag a written row: inserted or not.
+-- Identical rows are dropped first by one hashed anti-join (the game's lock is held, so
+-- nothing changes in between): ON CONFLICT alone probed the key index and locked every
+-- unchanged row of a rerun one at a time.
 insert into gold.prediction_results as g (
     model_name, model_run_id, game, target_draw_date, ticket, era,
     white_1, white_2, white_3, white_4, white_5, special_ball, white_matches, special_match,
     prize_tier, is_jackpot, prize_usd, ticket_price_usd, draw_record_hash)
-select model_name, model_run_id, game, target_draw_date, ticket, era,
-       white_1, white_2, white_3, white_4, white_5, special_ball, white_matches, special_match,
-       prize_tier, is_jackpot, prize_usd, ticket_price_usd, draw_record_hash
-from staging.prediction_results
-where staging_id = %(staging_id)s
+select s.model_name, s.model_run_id, s.game, s.target_draw_date, s.ticket, s.era,
+       s.white_1, s.white_2, s.white_3, s.white_4, s.white_5, s.special_ball, s.white_matches,
+       s.special_match, s.prize_tier, s.is_jackpot, s.prize_usd, s.ticket_price_usd,
+       s.draw_record_hash
+from staging.prediction_results s
+where s.staging_id = %(staging_id)s
+  and not exists (
+      select 1 from gold.prediction_results p
+      where p.game = %(game)s and p.model_name = s.model_name and p.game = s.game
+        and p.target_draw_date = s.target_draw_date and p.ticket = s.ticket
+        and (p.model_run_id, p.era, p.white_1, p.white_2, p.white_3, p.white_4, p.white_5,
+             p.special_ball, p.white_matches, p.special_match, p.prize_tier, p.is_jackpot,
+             p.prize_usd, p.ticket_price_usd, p.draw_record_hash)
+            is not distinct from
+            (s.model_run_id, s.era, s.white_1, s.white_2, s.white_3, s.white_4, s.white_5,
+             s.special_ball, s.white_matches, s.special_match, s.prize_tier, s.is_jackpot,
+             s.prize_usd, s.ticket_price_usd, s.draw_record_hash))
 on conflict (model_name, game, target_draw_date, ticket) do update
 set model_run_id = excluded.model_run_id, era = excluded.era,
     white_1 = excluded.white_1, white_2 = excluded.white_2, white_3 = excluded.white_3,
