@@ -5,8 +5,10 @@
 -- per era). Statistics compared: (history_from, era_draws_before, hits_10, hits_25, hits_50,
 -- hits_100, hits_era, draws_since_seen, seen_in_era); samples show them as text tuples.
 -- One row per sampled violation (up to 5 per kind): kind 'numbers' (a cell missing, outside
--- the era's range or audited twice) or 'recount' (an audited cell whose values differ from the
--- recount, or that has no recount cell); `violations` is the kind's total.
+-- the era's range or audited twice; every bronze draw from the first audited draw on is
+-- expected, so a draw with no audited row is missing all its cells) or 'recount' (an audited
+-- cell whose values differ from the recount, or that has no recount cell); `violations` is
+-- the kind's total.
 -- Cost: the recount is one sort of the cells on integer and date keys (ball types as codes:
 -- a text key sorts by collation, several times slower) and one window pass; audited and
 -- recount cells meet in a hash full join (a full join is never a nested loop, whatever the row
@@ -28,10 +30,8 @@ with eras as (
     where %(published)s and game = %(game)s
       and draw_date between coalesce(%(date_from)s::date, '-infinity')
                         and coalesce(%(date_to)s::date, 'infinity')
-), audited_days as materialized (
-    select distinct draw_date from audited
 ), audited_span as (
-    select min(draw_date) as first_day, max(draw_date) as last_day from audited_days
+    select min(draw_date) as first_day, max(draw_date) as last_day from audited
 ), span_epoch as (  -- epochs only move forward: the first audited draw's are the earliest
     select least(e.white_epoch, e.special_epoch) as first_day
     from eras e, audited_span s
@@ -78,7 +78,8 @@ with eras as (
            coalesce(c.era_draws_before - c.last_before, c.era_draws_before)::int
                as draws_since_seen,
            c.last_before is not null as seen_in_era
-    from counted c join audited_days a using (draw_date)
+    from counted c
+    where c.draw_date >= (select first_day from audited_span)
 ), paired as (  -- only the cells where something is wrong
     select coalesce(a.draw_date, r.draw_date) as draw_date,
            coalesce(a.ball_type, r.ball_type) as ball_type,
@@ -100,10 +101,11 @@ with eras as (
           is distinct from
           (r.epoch, r.era_draws_before, r.hits_10, r.hits_25, r.hits_50, r.hits_100,
            r.hits_era, r.draws_since_seen, r.seen_in_era)
-), recount_size as (  -- the recount's cells on the audited days: each day's two ranges
+), recount_size as (  -- the recount's cells: each draw's two ranges
     select coalesce(sum(greatest(d.white_max - d.white_min + 1, 0)
                         + greatest(d.special_max - d.special_min + 1, 0)), 0) as cells
-    from draws d join audited_days a using (draw_date)
+    from draws d
+    where d.draw_date >= (select first_day from audited_span)
 ), duplicated as (  -- cells audited more than once (possibly each equal to the recount)
     -- Only looked for when something differs or the audited rows outnumber the recount's
     -- cells: otherwise every recount cell met at least one audited row and every audited row
