@@ -42,7 +42,9 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {self.prog}: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The CLI's parser; with `only`, the options of that command alone are configured (the
+    others stay listed, by name and help, for `--help` and the invalid-choice message)."""
     parser = _Parser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     parser.add_argument("--log-level", default="INFO",
                         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
@@ -50,11 +52,19 @@ def build_parser() -> argparse.ArgumentParser:
                         "warnings; DEBUG: everything, Great Expectations included")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name, help_text in COMMANDS.items():
-        module = _module(name)
         p = sub.add_parser(name, help=help_text, description=help_text)
+        module = _module(name) if only is None or name == only else None
         if module is not None:
             module.configure(p)
     return parser
+
+
+def command_in(argv: list[str]) -> str | None:
+    """The command an argv names: its first word that is one (a --log-level value never is).
+
+    A step process then imports only its own command's module: every task of a run starts one.
+    """
+    return next((a for a in argv if a in COMMANDS), None)
 
 
 def _module(name: str):
@@ -72,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
 
     install_log_redaction()  # no log line, wherever it comes from, shows a password
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(command_in(sys.argv[1:] if argv is None else argv)).parse_args(argv)
     except PipelineError as exc:  # the games file, read while checking --game: exit 2
         line, code = error_line(exc)
         print(f"error: {line}", file=sys.stderr)

@@ -347,7 +347,7 @@ def test_the_tasks_refuse_a_sample_and_the_warehouse_is_unchanged(dagbag, outcom
     from pipeline.orchestration.runner import StepFailed
 
     parser = pipeline.cli.build_parser()  # reusable: 35 ms a call saved
-    monkeypatch.setattr(pipeline.cli, "build_parser", lambda: parser)
+    monkeypatch.setattr(pipeline.cli, "build_parser", lambda only=None: parser)
     monkeypatch.setenv("AIRFLOW_CONN_WAREHOUSE", airflow_connection(db))
     monkeypatch.setenv("PIPELINE_HTTP_ATTEMPTS", "1")
     monkeypatch.setenv("PIPELINE_HTTP_TIMEOUT_S", "2")

@@ -84,7 +84,7 @@ def test_every_option_rejects_hostile_values(conn, tmp_path, monkeypatch):
 
     # One parser for all calls (argparse parsers are reusable): 6 ms saved per call.
     parser = build_parser()
-    monkeypatch.setattr(pipeline.cli, "build_parser", lambda: parser)
+    monkeypatch.setattr(pipeline.cli, "build_parser", lambda only=None: parser)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("PIPELINE_HTTP_ATTEMPTS", "1")
     monkeypatch.setenv("PIPELINE_HTTP_TIMEOUT_S", "2")
