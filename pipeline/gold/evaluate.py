@@ -52,7 +52,10 @@ def _stage(conn, game, staging_id: uuid.UUID, preload: threading.Thread | None =
     scored = run_sql(conn, "gold/score_predictions.sql",
                      {**params, **outcome_params(game)}).rowcount
     totals = run_sql(conn, "gold/staged_draws.sql", params).fetchall()
-    shared = run_sql(conn, "gold/staged_shared_tickets.sql", params).fetchall()
+    # (model, draw)s with several tickets are rare (the shipped config plays one): their
+    # tickets are read only when the totals show one
+    shared = (run_sql(conn, "gold/staged_shared_tickets.sql", params).fetchall()
+              if any(row[4] > 1 for row in totals) else [])
     draws = run_sql(conn, "gold/draws_of_game.sql", params).fetchall()
     calibration = run_sql(conn, "gold/calibration_by_draw.sql", params).fetchall()
     configs = {str(run): (cid, text) for run, cid, text in
