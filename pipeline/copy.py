@@ -8,7 +8,7 @@ fields' bytes (length word, then the value big-endian), and the block is those a
 side behind each row's field count. A payload is SIGNATURE, blocks in any order (a table's row
 order carries no meaning), TRAILER.
 
-Used by bronze's staging (bronze/staging_copy.py), the features staging and the predictions
+Used by bronze's staging (bronze/ingest.py), the features staging and the predictions
 store (silver/copy.py).
 """
 

@@ -29,15 +29,6 @@ def _suite(stage: str):
     return _suite_module(stage).check
 
 
-def prepare(stage: str) -> None:
-    """Start loading what the stage's gate needs (its suite's Great Expectations), in the
-    background, for a step that will run it: call it first thing, never with --skip-checks."""
-    from pipeline.quality import gx_runner
-
-    _suite_module(stage)
-    gx_runner.preload()
-
-
 def published_check(stage: str):
     """The suite's `check_published(conn, game, partition)`: the gate against published rows."""
     return _suite_module(stage).check_published

@@ -7,9 +7,9 @@ bound parameters) and validated in memory. A SQL datasource (bronze, whose stage
 committed before its gate): GX runs the expectations as queries in PostgreSQL, so a large batch
 is never pulled into memory.
 
-GX costs 3 s to import, so it is imported on first use (or by `preload()` in the background,
-for a step that will validate), and its ephemeral context (no files, no network, no telemetry)
-is built once per process and reused by every gate.
+GX costs 3 s to import, so it is imported on first use: the steps' gates evaluate the same
+expectations in SQL (`quality/sql_expectations.py`), and GX runs for `check`. Its ephemeral
+context (no files, no network, no telemetry) is built once per process and reused.
 
 A suite adds expectations with a few lines:
 
@@ -74,18 +74,11 @@ def column(name: str):
     return Column(name)
 
 
-def preload() -> None:
-    """Import GX and build its context in a background thread, for a step that will validate:
-    the import (3-6 s of CPU) overlaps the step's reads and writes, which mostly wait on
-    PostgreSQL. The first gate then waits only for what is left of it."""
-    threading.Thread(target=_batch_definition, name="gx-preload", daemon=True).start()
-
-
 _context_lock = threading.Lock()
 
 
 def _batch_definition():
-    with _context_lock:  # one context, whether the preload thread or a gate asks first
+    with _context_lock:  # one context, whichever thread asks first
         return _new_batch_definition()
 
 
