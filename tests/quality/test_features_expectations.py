@@ -7,7 +7,6 @@ give every expectation the same name, verdict, unexpected count and sample rows.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 import numpy as np
@@ -20,6 +19,7 @@ from pipeline.quality import gx_runner, partitions
 from pipeline.silver import feature_store, features, features_suite
 from pipeline.silver.eras import era_sql_params
 from pipeline.silver.history import load_timeline
+from tests.quality.parity import by_expectation
 
 pytestmark = pytest.mark.integration
 
@@ -57,23 +57,6 @@ def _staged_write(conn) -> str:
     return staging_id
 
 
-def _plain(value):
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def _results(results) -> dict:
-    """{expectation: (success, unexpected count, sample rows)} (GX orders results its own way).
-
-    Sample rows as SAMPLE_COLUMNS: the SQL form's samples also show the expectation's own
-    columns (checked by the caller), GX's only those."""
-    out = {r.expectation: (r.success, r.unexpected_count or 0,
-                           [{k: _plain(row[k]) for k in features_suite.SAMPLE_COLUMNS}
-                            for row in r.unexpected_sample])
-           for r in results}
-    assert len(out) == len(results)
-    return out
-
-
 def _both(conn, staging_id: str):
     params = {**partitions.staged_params("powerball", staging_id),
               **era_sql_params(get_game("powerball"))}
@@ -84,7 +67,8 @@ def _both(conn, staging_id: str):
                 assert set(row) == {*features_suite.SAMPLE_COLUMNS, *spec.columns()}
         frame = gx_runner.frame_from_sql(conn, features_suite.SUMMARY_SQL, params)
     in_gx = features_suite.validate_summary(frame, get_game("powerball"))
-    return _results(in_sql), _results(in_gx)
+    cols = features_suite.SAMPLE_COLUMNS
+    return by_expectation(in_sql, cols), by_expectation(in_gx, cols)
 
 
 def test_damaged_rows_give_the_same_results_both_ways(history):

@@ -8,7 +8,6 @@ era), both give every expectation the same name, verdict, unexpected count and s
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 
 import pytest
@@ -18,6 +17,7 @@ from pipeline.games import get_game
 from pipeline.quality import partitions
 from pipeline.silver import predictions_suite
 from pipeline.silver.eras import era_sql_params
+from tests.quality.parity import by_expectation
 from tests.silver.helpers import cli_json
 
 pytestmark = pytest.mark.integration
@@ -49,20 +49,6 @@ where staging_id = %(sid)s and model_name = 'random' and ticket = 1
 """
 
 
-def _plain(value):
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
-def _results(results) -> dict:
-    """{expectation: (success, unexpected count, sample rows as SAMPLE_COLUMNS)}."""
-    out = {r.expectation: (r.success, r.unexpected_count or 0,
-                           [{k: _plain(row[k]) for k in predictions_suite.SAMPLE_COLUMNS}
-                            for row in r.unexpected_sample])
-           for r in results}
-    assert len(out) == len(results)
-    return out
-
-
 def _both(conn, sid: str):
     game = get_game("powerball")
     params = {**partitions.staged_params("powerball", sid), **era_sql_params(game)}
@@ -71,7 +57,8 @@ def _both(conn, sid: str):
         for row in result.unexpected_sample:
             assert set(row) == {*predictions_suite.SAMPLE_COLUMNS, *spec.columns()}
     in_gx = predictions_suite.validate_tickets(conn, game, params)
-    return _results(in_sql), _results(in_gx)
+    cols = predictions_suite.SAMPLE_COLUMNS
+    return by_expectation(in_sql, cols), by_expectation(in_gx, cols)
 
 
 def _staged(conn) -> str:
