@@ -41,6 +41,7 @@ from pipeline.db import advisory_xact_lock, load_sql, run_sql
 from pipeline.errors import PipelineError
 from pipeline.ops.faults import fault_point
 from pipeline.quality.gate import run_gate
+from pipeline.quality.results import GateFailedError
 
 MARKER = "-- name:"
 STAGED, LAST = "staged", "before_commit"
@@ -118,11 +119,33 @@ class Wap:
                 conn.commit()
         return out
 
-    def gate(self, conn, partition: str, *, skip: bool = False):
-        """The layer's suite over the staged rows, in a transaction of `conn` (which sees them)."""
-        with self.timed("gate"), conn.transaction():
-            return run_gate(conn, self.suite, self.game, partition, str(self.staging_id),
-                            skip=skip)
+    def gate(self, conn, partition: str, *, skip: bool = False, cleared: dict | None = None):
+        """The layer's suite over the staged rows, in a transaction of `conn` (which sees them).
+
+        `cleared` (publish's params, expected, what, cleared_by): when the gate fails, the staged
+        rows are counted first, so a write that a concurrent run cleared under it fails as that
+        (exit 1, rerun), not as bad data (exit 3)."""
+        try:
+            with self.timed("gate"), conn.transaction():
+                return run_gate(conn, self.suite, self.game, partition, str(self.staging_id),
+                                skip=skip)
+        except GateFailedError:
+            if cleared is not None:
+                with conn.transaction():
+                    self._check_staged(conn, **cleared)
+            raise
+
+    def _check_staged(self, conn, params: dict, expected: tuple, what: str,
+                      cleared_by: str) -> list:
+        """The publish file's `staged` step: its counts must equal `expected`."""
+        name, statements = publish_steps(self.sql)[0]
+        cursors = run_step(conn, f"{self.sql}#{name}", statements, params)
+        staged = tuple(cursors[0].fetchone())
+        if staged != tuple(expected):
+            raise PipelineError(f"staged {what} {staged} differ from what was written "
+                                f"{tuple(expected)}: {cleared_by} cleared them; nothing was "
+                                f"published, rerun")
+        return cursors
 
     def publish(self, conn, params: dict, *, expected: tuple | None = None, what: str = "",
                 cleared_by: str = "a concurrent run", python: dict | None = None) -> dict:
@@ -144,15 +167,12 @@ class Wap:
                 for name, statements in steps:
                     if name in python:
                         python[name](conn, results)
-                    results[name] = run_step(conn, f"{self.sql}#{name}", statements, params)
                     if name == STAGED:
-                        staged = tuple(results[name][0].fetchone())
-                        if staged != tuple(expected):
-                            raise PipelineError(
-                                f"staged {what} {staged} differ from what was written "
-                                f"{tuple(expected)}: {cleared_by} cleared them; nothing was "
-                                f"published, rerun")
+                        results[name] = self._check_staged(conn, params, expected, what,
+                                                           cleared_by)
                     else:
+                        results[name] = run_step(conn, f"{self.sql}#{name}", statements,
+                                                 params)
                         fault_point(f"{point}.{name}")
             fault_point(f"{point}.committed")
         return results

@@ -69,11 +69,12 @@ def store(game: str, out: Output, partition: str, models: list[str], *,
     with connect() as conn:
         wap.stage(conn, _writer(out, staging_id, game, models, targets),
                   analyze="silver/analyze_staged_predictions.sql")
-        wap.gate(conn, partition, skip=skip_checks)
-        published = wap.publish(
-            conn, {"game": game, "staging_id": staging_id, "models": models},
-            expected=(len(out.runs), len(out.predictions), out.score_rows), what="predictions",
-            cleared_by="a concurrent run of the same models and dates")
+        staged = {"params": {"game": game, "staging_id": staging_id, "models": models},
+                  "expected": (len(out.runs), len(out.predictions), out.score_rows),
+                  "what": "predictions",
+                  "cleared_by": "a concurrent run of the same models and dates"}
+        wap.gate(conn, partition, skip=skip_checks, cleared=staged)
+        published = wap.publish(conn, **staged)
     replaced, _ = published["deleted"][0].fetchone()
     counts = {"replaced_predictions": replaced,
               "dropped_model_runs": published["orphans_dropped"][0].rowcount}

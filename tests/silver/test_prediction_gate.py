@@ -57,3 +57,36 @@ def test_gate_rejects_bad_predictions(conn, change, failed, history):
                         " from silver.predictions p").fetchone()[0] == before
     staged = conn.execute("select count(*) from staging.predictions").fetchone()[0]
     assert staged == len(out.predictions)  # kept for inspection until the next run
+
+
+def test_a_write_cleared_by_a_concurrent_run_fails_as_that_not_as_bad_data(conn, history):
+    """A second run of the same models and dates unstages the first one's rows (its writer's
+    first statement) between the first one's stage and gate: the first must fail with the
+    'cleared' error (exit 1, rerun), not as a failed gate (exit 3)."""
+    import uuid
+
+    from pipeline.db import connect, run_sql
+    from pipeline.errors import PipelineError
+    from pipeline.quality.results import GateFailedError
+    from pipeline.silver.prediction_store import _writer
+    from pipeline.wap import Wap
+
+    out, models = _output(), ["random", "frequency"]
+    targets = sorted(set(out.predictions["target_draw_date"]))
+    staging_id = str(uuid.uuid4())
+    wap = Wap("silver", "powerball", "predictions", "silver.predictions",
+              "silver/publish_predictions.sql", staging_id)
+    staged = {"params": {"game": "powerball", "staging_id": staging_id, "models": models},
+              "expected": (len(out.runs), len(out.predictions), out.score_rows),
+              "what": "predictions", "cleared_by": "a concurrent run of the same models and dates"}
+    with connect() as mine:
+        wap.stage(mine, _writer(out, staging_id, "powerball", models, targets))
+        run_sql(conn, "silver/unstage_predictions.sql",
+                {"game": "powerball", "models": models, "targets": targets})
+        conn.commit()
+        with pytest.raises(GateFailedError):  # what the gate alone says of the emptied write
+            wap.gate(mine, "test")
+        with pytest.raises(PipelineError, match="concurrent run of the same models and dates "
+                                                "cleared them") as caught:
+            wap.gate(mine, "test", cleared=staged)
+    assert not isinstance(caught.value, GateFailedError)
