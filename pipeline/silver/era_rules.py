@@ -18,12 +18,8 @@ def lookup(days, starts: list, values: list):
     return table[np.where(idx >= 0, idx, len(values))]
 
 
-def add_era_columns(frame, game: Game, date_column: str, ball_column: str | None = None):
-    """rule_era, rule_min, rule_max, rule_numbers (and rule_history_from per ball type).
-
-    With `ball_column` the ranges are the row's ball type's ('white' or 'special'); without
-    it, rule_white_* and rule_special_* are both added.
-    """
+def add_era_columns(frame, game: Game, date_column: str):
+    """rule_era, and rule_white_* and rule_special_* (min, max, from: the range epoch)."""
     import pandas as pd
 
     from pipeline.silver.eras import ball_range, epoch_starts
@@ -36,13 +32,4 @@ def add_era_columns(frame, game: Game, date_column: str, ball_column: str | None
             frame[f"rule_{ball}_{side}"] = pd.to_numeric(
                 lookup(days, starts, [ball_range(e, ball)[i] for e in game.eras]))
         frame[f"rule_{ball}_from"] = lookup(days, starts, epoch_starts(game, ball))
-    if ball_column is None:
-        return frame
-    white = (frame[ball_column] == "white").to_numpy()
-    for side in ("min", "max"):
-        frame[f"rule_{side}"] = np.where(white, frame[f"rule_white_{side}"],
-                                         frame[f"rule_special_{side}"])
-    frame["rule_numbers"] = frame["rule_max"] - frame["rule_min"] + 1
-    frame["rule_history_from"] = np.where(white, frame["rule_white_from"],
-                                          frame["rule_special_from"])
     return frame
