@@ -114,29 +114,14 @@ def validate_results(conn, game: Game, params: dict, tiers=None) -> list[CheckRe
                                               sample_columns=TIER_SAMPLE)
 
 
-def _rule_era(game: Game, params: dict) -> sql.Composable:
-    """CASE giving the era of target_draw_date by the game file (starts and names bound into
-    `params`); null before the first era, as era_rules' lookup."""
-    whens = []
-    for i, era in reversed(list(enumerate(game.eras))):
-        params[f"era_start_{i}"], params[f"era_name_{i}"] = era.start, era.name
-        whens.append(sql.SQL("when target_draw_date >= {}::date then {}::text").format(
-            sql.Placeholder(f"era_start_{i}"), sql.Placeholder(f"era_name_{i}")))
-    return sql.SQL("case {} end").format(sql.SQL(" ").join(whens))
-
-
-def _uncommented(relative: str) -> str:
-    """sql/<relative> without its comment lines (it is wrapped as a subquery)."""
-    return "\n".join(line for line in load_sql(relative).splitlines()
-                     if not line.lstrip().startswith("--"))
-
-
 def validate_results_sql(conn, game: Game, params: dict, tiers) -> list[CheckResult]:
     """The same expectations, names and samples as validate_results, each as one aggregate
     of one query over the audited rows (quality/sql_expectations.py)."""
     params = dict(params)
-    rows = sql.SQL("select q.*, {} as rule_era from ({}) q").format(
-        _rule_era(game, params), sql.SQL(_uncommented("quality/gold_results.sql")))
+    # The file's text as a subquery: a newline so its last line cannot comment out the rest.
+    rows = sql.SQL("select q.*, {} from ({}) q").format(
+        era_rules.sql_columns(game, params, "target_draw_date", ("rule_era",)),
+        sql.SQL(load_sql("quality/gold_results.sql") + "\n"))
     results = sql_expectations.validate_query(
         conn, rows, params, result_specs(game), sample_columns=RESULT_SAMPLE,
         order_by=["model_name", "target_draw_date", "ticket"])

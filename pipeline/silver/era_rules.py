@@ -33,3 +33,32 @@ def add_era_columns(frame, game: Game, date_column: str):
                 lookup(days, starts, [ball_range(e, ball)[i] for e in game.eras]))
         frame[f"rule_{ball}_from"] = lookup(days, starts, epoch_starts(game, ball))
     return frame
+
+
+def sql_columns(game: Game, params: dict, date_column: str,
+                columns: tuple[str, ...] | None = None):
+    """add_era_columns' rule_era and rule_<ball>_<min|max> as CASEs on `q.<date_column>`, for
+    a query that wraps the audited rows as `q` (the game file's era starts and values bound
+    into `params`); null before the first era, as lookup(). `columns` picks some of them."""
+    from psycopg import sql
+
+    from pipeline.silver.eras import ball_range
+
+    values = {"rule_era": [e.name for e in game.eras]}
+    for ball in ("white", "special"):
+        for i, side in enumerate(("min", "max")):
+            values[f"rule_{ball}_{side}"] = [ball_range(e, ball)[i] for e in game.eras]
+    for i, era in enumerate(game.eras):
+        params[f"rule_start_{i}"] = era.start
+    cases = []
+    for column in columns or tuple(values):
+        cast = "text" if column == "rule_era" else "int"
+        whens = []
+        for i in reversed(range(len(game.eras))):
+            params[f"{column}_{i}"] = values[column][i]
+            whens.append(sql.SQL("when q.{} >= {}::date then {}::" + cast).format(
+                sql.Identifier(date_column), sql.Placeholder(f"rule_start_{i}"),
+                sql.Placeholder(f"{column}_{i}")))
+        cases.append(sql.SQL("case {} end as {}").format(sql.SQL(" ").join(whens),
+                                                         sql.Identifier(column)))
+    return sql.SQL(", ").join(cases)

@@ -29,7 +29,7 @@ from pipeline.quality.results import CheckResult
 from pipeline.quality.sql_expectations import Spec
 from pipeline.silver import era_rules
 from pipeline.silver.audit import audit
-from pipeline.silver.eras import ball_range, era_sql_params
+from pipeline.silver.eras import era_sql_params
 
 log = logging.getLogger(__name__)
 WHITES = ["white_1", "white_2", "white_3", "white_4", "white_5"]
@@ -89,35 +89,14 @@ def validate_tickets(conn, game: Game, params: dict) -> list[CheckResult]:
                                     name=f"predictions.{game.id}", sample_columns=SAMPLE_COLUMNS)
 
 
-def _rule_columns(game: Game, params: dict) -> sql.Composable:
-    """rule_era and the target era's ranges as CASEs on target_draw_date, the game file's era
-    starts and values bound into `params`; null before the first era, as era_rules' lookup."""
-    values = {"rule_era": [e.name for e in game.eras]}
-    for ball in ("white", "special"):
-        for i, side in enumerate(("min", "max")):
-            values[f"rule_{ball}_{side}"] = [ball_range(e, ball)[i] for e in game.eras]
-    for i, era in enumerate(game.eras):
-        params[f"rule_start_{i}"] = era.start
-    cases = []
-    for column, per_era in values.items():
-        cast = "text" if column == "rule_era" else "int"
-        whens = []
-        for i in reversed(range(len(game.eras))):
-            params[f"{column}_{i}"] = per_era[i]
-            whens.append(sql.SQL("when q.target_draw_date >= {}::date then {}::" + cast).format(
-                sql.Placeholder(f"rule_start_{i}"), sql.Placeholder(f"{column}_{i}")))
-        cases.append(sql.SQL("case {} end as {}").format(sql.SQL(" ").join(whens),
-                                                         sql.Identifier(column)))
-    return sql.SQL(", ").join(cases)
-
-
 def validate_tickets_sql(conn, game: Game, params: dict) -> list[CheckResult]:
     """The same expectations, names and samples as validate_tickets, each an aggregate of one
     query over the audited tickets (quality/sql_expectations.py)."""
     params = dict(params)
     # The file's text as a subquery: a newline so its last line cannot comment out the rest.
     rows = sql.SQL("select q.*, {} from ({}) q").format(
-        _rule_columns(game, params), sql.SQL(load_sql(TICKETS_SQL) + "\n"))
+        era_rules.sql_columns(game, params, "target_draw_date"),
+        sql.SQL(load_sql(TICKETS_SQL) + "\n"))
     return sql_expectations.validate_query(conn, rows, params, expectation_specs(game),
                                            sample_columns=SAMPLE_COLUMNS,
                                            order_by=["model_name", "target_draw_date", "ticket"])
