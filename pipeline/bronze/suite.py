@@ -6,7 +6,7 @@ ranges, multiplier allowed in the era, weekday a draw day of the date's schedule
 
 The rules come from games.toml: each row gets `rule_*` columns (its date's era, schedule and
 ranges), so one column-pair expectation covers every era at once. The list is data (GX types
-and kwargs, `expectation_specs`): a staged batch is checked by `quality.sql_expectations` as one
+and kwargs, `expectation_specs`): a staged batch is checked by `quality.gate` as one
 query where the rows are (~10 ms for 20,000 rows, against ~0.4 s of Great Expectations' fixed
 Python cost per game and its 3 s import); `check bronze` runs the same list through GX on a
 frame of the published draws.
@@ -23,9 +23,9 @@ from psycopg import sql
 from pipeline.bronze import audits as bronze_audits
 from pipeline.db import load_sql
 from pipeline.games import WEEKDAYS, Game, get_game
-from pipeline.quality import gx_runner, partitions, sql_expectations
+from pipeline.quality import gate, gx_runner, partitions
+from pipeline.quality.gate import Spec
 from pipeline.quality.results import CheckResult
-from pipeline.quality.sql_expectations import Spec
 
 log = logging.getLogger(__name__)
 WHITES = ["white_1", "white_2", "white_3", "white_4", "white_5"]
@@ -151,7 +151,7 @@ def validate_staged(conn, game: Game, batch_id: str) -> list[CheckResult]:
     # placeholder once the batch id is bound.
     rows = sql.SQL("select * from ({}) q where q.batch_id = %(batch_id)s").format(
         sql.SQL(staged_rules_query(conn, game).replace("%", "%%")))
-    return sql_expectations.validate_query(
+    return gate.validate_query(
         conn, rows, {"batch_id": batch_id}, expectation_specs(game),
         sample_columns=SAMPLE_COLUMNS, order_by="line_no")
 

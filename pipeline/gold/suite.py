@@ -6,7 +6,7 @@ gold`, the published ones).
   era; and on the distinct (era, matches, tier, prize) combinations against every outcome the
   era's prize chart allows (tier consistent with matches, as one in-set expectation). The list
   is data (GX types and kwargs): an evaluate's staged rows are checked by
-  `quality.sql_expectations` as one query where the rows are (Great Expectations' pandas
+  `quality.gate` as one query where the rows are (Great Expectations' pandas
   validation of a 10^5-row frame fetched through psycopg, and its import, were most of the
   gate); `check gold` runs the same list through GX on a frame of the published rows.
 - SQL audits and Python checks for what GX does badly: matches equal an independent SQL
@@ -24,9 +24,9 @@ from pipeline.db import load_sql, run_sql
 from pipeline.games import Game, get_game
 from pipeline.gold import verdicts
 from pipeline.gold.prizes import baseline, classify
-from pipeline.quality import gx_runner, partitions, sql_expectations
+from pipeline.quality import gate, gx_runner, partitions
+from pipeline.quality.gate import Spec
 from pipeline.quality.results import CheckResult
-from pipeline.quality.sql_expectations import Spec
 from pipeline.silver import era_rules
 
 TOLERANCE = 1e-12
@@ -116,13 +116,13 @@ def validate_results(conn, game: Game, params: dict, tiers=None) -> list[CheckRe
 
 def validate_results_sql(conn, game: Game, params: dict, tiers) -> list[CheckResult]:
     """The same expectations, names and samples as validate_results, each as one aggregate
-    of one query over the audited rows (quality/sql_expectations.py)."""
+    of one query over the audited rows (quality/gate.py)."""
     params = dict(params)
     # The file's text as a subquery: a newline so its last line cannot comment out the rest.
     rows = sql.SQL("select q.*, {} from ({}) q").format(
         era_rules.sql_columns(game, params, "target_draw_date", ("rule_era",)),
         sql.SQL(load_sql("quality/gold_results.sql") + "\n"))
-    results = sql_expectations.validate_query(
+    results = gate.validate_query(
         conn, rows, params, result_specs(game), sample_columns=RESULT_SAMPLE,
         order_by=["model_name", "target_draw_date", "ticket"])
     tiers = with_outcomes(tiers)
@@ -135,7 +135,7 @@ def validate_results_sql(conn, game: Game, params: dict, tiers) -> list[CheckRes
         ("era", "white", "special", "tier", "jackpot", "prize", "n", "example", "outcome"),
         TIER_SAMPLE, strict=True)}
     tier_params = {k: _column(tiers, c) for k, c in columns.items()}
-    return results + sql_expectations.validate_query(conn, tier_rows, tier_params,
+    return results + gate.validate_query(conn, tier_rows, tier_params,
                                                      tier_specs(game),
                                                      sample_columns=TIER_SAMPLE,
                                                      order_by="outcome")

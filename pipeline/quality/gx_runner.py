@@ -8,7 +8,7 @@ committed before its gate): GX runs the expectations as queries in PostgreSQL, s
 is never pulled into memory.
 
 GX costs 3 s to import, so it is imported on first use: the steps' gates evaluate the same
-expectations in SQL (`quality/sql_expectations.py`), and GX runs for `check`. Its ephemeral
+expectations in SQL (`quality/gate.py`), and GX runs for `check`. Its ephemeral
 context (no files, no network, no telemetry) is built once per process and reused.
 
 A suite adds expectations with a few lines:

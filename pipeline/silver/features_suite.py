@@ -7,7 +7,7 @@ Two layers over the same rows:
   (`features_draw_summary.sql`): no nulls, the row's era is its date's era, each number once,
   numbers inside the era's range, counts start at the ball's range epoch, counts within their
   windows. A write's gate evaluates them as one query where the rows are
-  (`quality.sql_expectations`): GX's 6 s import and ~0.3 s of fixed Python per validation were
+  (`quality.gate`): GX's 6 s import and ~0.3 s of fixed Python per validation were
   a third of a per-game gate. `check features` runs the same list through GX on the frame of
   those rows (tests/quality/test_features_expectations.py holds the two to the same results).
 - SQL audits for what expectations do badly: every valid number of the era present once for
@@ -25,9 +25,9 @@ from psycopg import sql
 
 from pipeline.db import load_sql, run_sql
 from pipeline.games import Game, get_game
-from pipeline.quality import gx_runner, partitions, sql_expectations
+from pipeline.quality import gate, gx_runner, partitions
+from pipeline.quality.gate import Spec
 from pipeline.quality.results import CheckResult
-from pipeline.quality.sql_expectations import Spec
 from pipeline.silver.audit import audit, audit_kinds
 from pipeline.silver.eras import era_sql_params
 
@@ -89,7 +89,7 @@ def summary_in_sql(conn, params: dict) -> list[CheckResult]:
     """The expectations on features_draw_summary.sql's rows as one query, where they are."""
     # The file's text as a subquery: a newline so its last line cannot comment out the rest.
     rows = sql.SQL(load_sql(SUMMARY_SQL) + "\n")
-    return sql_expectations.validate_query(conn, rows, params, expectation_specs(),
+    return gate.validate_query(conn, rows, params, expectation_specs(),
                                            sample_columns=SAMPLE_COLUMNS,
                                            order_by=["draw_date", "ball_type"])
 

@@ -5,7 +5,7 @@ predictions`, the published predictions of a date range).
   run's training window) beside the game definition's rules for the target date: no nulls, the
   key unique, five distinct ascending whites, whites and special ball in the target era's
   ranges, the ticket labelled with the target's era, the target after the training window. A
-  write's gate evaluates them as one query where the rows are (`quality.sql_expectations`): a
+  write's gate evaluates them as one query where the rows are (`quality.gate`): a
   nightly predict stages a handful of tickets, and GX's import (3-6 s of CPU) was most of the
   step. `check predictions` runs the same list through GX on a frame of those rows
   (tests/quality/test_predictions_expectations.py holds the two to the same results).
@@ -24,9 +24,9 @@ from psycopg import sql
 
 from pipeline.db import load_sql, run_sql
 from pipeline.games import Game, get_game
-from pipeline.quality import gx_runner, partitions, sql_expectations
+from pipeline.quality import gate, gx_runner, partitions
+from pipeline.quality.gate import Spec
 from pipeline.quality.results import CheckResult
-from pipeline.quality.sql_expectations import Spec
 from pipeline.silver import era_rules
 from pipeline.silver.audit import audit
 from pipeline.silver.eras import era_sql_params
@@ -91,13 +91,13 @@ def validate_tickets(conn, game: Game, params: dict) -> list[CheckResult]:
 
 def validate_tickets_sql(conn, game: Game, params: dict) -> list[CheckResult]:
     """The same expectations, names and samples as validate_tickets, each an aggregate of one
-    query over the audited tickets (quality/sql_expectations.py)."""
+    query over the audited tickets (quality/gate.py)."""
     params = dict(params)
     # The file's text as a subquery: a newline so its last line cannot comment out the rest.
     rows = sql.SQL("select q.*, {} from ({}) q").format(
         era_rules.sql_columns(game, params, "target_draw_date"),
         sql.SQL(load_sql(TICKETS_SQL) + "\n"))
-    return sql_expectations.validate_query(conn, rows, params, expectation_specs(game),
+    return gate.validate_query(conn, rows, params, expectation_specs(game),
                                            sample_columns=SAMPLE_COLUMNS,
                                            order_by=["model_name", "target_draw_date", "ticket"])
 

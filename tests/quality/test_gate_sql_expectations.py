@@ -1,4 +1,4 @@
-"""The ingest gate evaluates its expectations as one SQL query (quality/sql_expectations.py)
+"""The ingest gate evaluates its expectations as one SQL query (quality/gate.py)
 instead of through Great Expectations; `check bronze` still runs them through GX. The two must
 agree: on the same rows, GX and the SQL form give every expectation the same verdict and the
 same count of unexpected rows, nulls and repeated keys included."""
@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from psycopg import sql
 
-from pipeline.quality import gx_runner, sql_expectations
-from pipeline.quality.sql_expectations import Spec
+from pipeline.quality import gate, gx_runner
+from pipeline.quality.gate import Spec
 
 pytestmark = pytest.mark.integration
 
@@ -60,7 +60,7 @@ def _verdicts(results):
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
 def test_sql_and_great_expectations_agree(conn, rows, spec):
-    in_sql = sql_expectations.validate_query(conn, rows, {}, [spec], sample_columns=["line_no"],
+    in_sql = gate.validate_query(conn, rows, {}, [spec], sample_columns=["line_no"],
                                              order_by="line_no")
     frame = pd.DataFrame(conn.execute(rows).fetchall(), columns=COLUMNS)
     in_gx = gx_runner.validate_frame(frame, [spec.to_gx(gx_runner.expectations())],
@@ -73,7 +73,7 @@ def test_clean_rows_pass_both_ways(conn, rows):
     clean = sql.SQL("select * from parity where line_no <= 2")
     frame = pd.DataFrame(conn.execute(clean).fetchall(), columns=COLUMNS)
     specs = SPECS[:1] + SPECS[4:5]
-    in_sql = sql_expectations.validate_query(conn, clean, {}, specs, sample_columns=["line_no"],
+    in_sql = gate.validate_query(conn, clean, {}, specs, sample_columns=["line_no"],
                                              order_by="line_no")
     in_gx = gx_runner.validate_frame(frame, [s.to_gx(gx_runner.expectations()) for s in specs],
                                      name="parity", sample_columns=["line_no"])
