@@ -65,8 +65,7 @@ def _calibration_rows(scores, tl) -> list[tuple]:
 
 def judge(game, seed: int, bias: float) -> dict[str, str]:
     """Every model's verdict on one synthetic history."""
-    from pipeline.gold.performance import performance_rows
-    from pipeline.gold.scoring import score_rows
+    from pipeline.gold.performance import performance_rows, score_rows
     from pipeline.silver import features, walkforward
     from pipeline.silver.config import load_config
     from pipeline.silver.history import Timeline

@@ -5,7 +5,7 @@ from __future__ import annotations
 from psycopg import sql
 
 from pipeline.db import ident
-from pipeline.gold.scoring import RESULT_COLUMNS
+from pipeline.gold.performance import RESULT_COLUMNS
 
 PERFORMANCE_COLUMNS = (
     "model_name", "game", "era", "window_name", "window_start", "window_end", "n_draws",

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 # imports no layer (layers import quality) and a step that never validates never pays for a
 # suite that pulls in Great Expectations (3 s to import).
 SUITES = {"bronze": "pipeline.bronze.suite", "features": "pipeline.silver.features_suite",
-          "predictions": "pipeline.silver.predictions_suite", "gold": "pipeline.gold.suite"}
+          "predictions": "pipeline.silver.predictions_suite", "gold": "pipeline.gold.evaluate"}
 STAGES = tuple(SUITES)
 
 

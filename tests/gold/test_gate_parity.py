@@ -1,4 +1,4 @@
-"""An evaluate's gate checks its staged results in SQL (gold/suite.py validate_results_sql);
+"""An evaluate's gate checks its staged results in SQL (gold/evaluate.py validate_results_sql);
 `check gold` runs the same expectations through Great Expectations (validate_results). On the
 same staged rows, bad ones planted, both give every expectation the same verdict, the same
 count of unexpected rows and the same first sample rows."""
@@ -10,8 +10,13 @@ import uuid
 import pytest
 
 from pipeline.games import get_game
-from pipeline.gold import suite
-from pipeline.gold.evaluate import evaluate
+from pipeline.gold.evaluate import (
+    evaluate,
+    result_specs,
+    tier_combinations,
+    validate_results,
+    validate_results_sql,
+)
 from pipeline.quality import partitions
 
 pytestmark = pytest.mark.integration
@@ -40,9 +45,9 @@ PLANT = [
 def _both(conn, sid: str):
     game = get_game("powerball")
     params = partitions.staged_params("powerball", sid)
-    tiers = suite.tier_combinations(conn, params)
-    return (suite.validate_results_sql(conn, game, params, tiers),
-            suite.validate_results(conn, game, params, tiers))
+    tiers = tier_combinations(conn, params)
+    return (validate_results_sql(conn, game, params, tiers),
+            validate_results(conn, game, params, tiers))
 
 
 def _verdicts(results) -> dict:
@@ -65,7 +70,7 @@ def _staged(conn) -> str:
 
 def test_clean_staged_rows_pass_both_ways(conn, scenario):
     in_sql, in_gx = _both(conn, _staged(conn))
-    assert len(in_sql) == len(in_gx) == len(suite.result_specs(get_game("powerball"))) + 1
+    assert len(in_sql) == len(in_gx) == len(result_specs(get_game("powerball"))) + 1
     assert _verdicts(in_sql) == _verdicts(in_gx)
     assert all(r.success for r in in_sql)
 

@@ -13,8 +13,13 @@ from psycopg import sql
 
 from pipeline.db import run_sql
 from pipeline.games import get_game
-from pipeline.gold.performance import KEYS, per_draw, per_draw_from_totals
-from pipeline.gold.scoring import RESULT_COLUMNS, outcome_params
+from pipeline.gold.performance import (
+    KEYS,
+    RESULT_COLUMNS,
+    outcome_params,
+    per_draw,
+    per_draw_from_totals,
+)
 
 pytestmark = pytest.mark.integration
 
