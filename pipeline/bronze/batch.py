@@ -27,7 +27,7 @@ from itertools import islice
 
 import numpy as np
 
-from pipeline.bronze.formats import ASCII_BLANKS, Layout, RawRow, row_text, split_fields, to_raw
+from pipeline.bronze.read import ASCII_BLANKS, Layout, RawRow, row_text, split_fields, to_raw
 from pipeline.bronze.validate import (
     SHOWN_DUPLICATE_LINES,
     Draw,
@@ -185,7 +185,7 @@ def _numbers(texts: list[str], count: int) -> tuple[np.ndarray, np.ndarray]:
     if len(rest):
         import pandas as pd
 
-        # ASCII blanks only, as formats._get: str.strip() would drop a NO-BREAK SPACE.
+        # ASCII blanks only, as read._get: str.strip() would drop a NO-BREAK SPACE.
         series = pd.Series([texts[i].strip(ASCII_BLANKS) for i in rest.tolist()], dtype=object)
         more = series.str.fullmatch(f"{NUMS}(?: {NUMS}){{{count - 1}}}").fillna(False)
         more = more.to_numpy(bool)

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from pipeline.bronze.formats import RawRow
+from pipeline.bronze.read import RawRow
 from pipeline.games import WEEKDAYS, Game
 
 US_DATE = re.compile(r"([0-9]{2})/([0-9]{2})/([0-9]{4})", re.ASCII)

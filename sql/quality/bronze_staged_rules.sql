@@ -1,6 +1,6 @@
 -- The staged draws with the rules of each row's draw date, for the bronze suite's GX
 -- expectations (a GX query asset; GX selects one batch by binding batch_id).
--- The rule_* placeholders are CASE expressions over draw_date built from games.toml by bronze_suite.py
+-- The rule_* placeholders are CASE expressions over draw_date built from games.toml by bronze/ingest.py
 -- (quoted literals); the weekdays placeholder is the Mon..Sun name array. A missing rule (a date before the
 -- first era or schedule) shows as 'None' in the composite columns, as the frame path does.
 -- The weekday is integer arithmetic on the day number (2000-01-03 was a Monday): extract()

@@ -6,7 +6,7 @@ import random
 import pytest
 
 from pipeline.bronze.batch import _draw_row, validate_source
-from pipeline.bronze.formats import split_rows
+from pipeline.bronze.read import split_rows
 from pipeline.bronze.validate import validate_rows
 from pipeline.games import get_game
 from tests.conftest import NORMALIZED, NY_EXPORT

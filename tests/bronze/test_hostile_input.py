@@ -249,7 +249,7 @@ def test_repeated_dates_across_chunks_follow_the_row_validator(conn, tmp_path, m
     """Chunks of 2 rows: a date repeated in other chunks is resolved in SQL exactly as
     validate.resolve_duplicates does on the whole batch (same lines, same reasons)."""
     import pipeline.bronze.batch as batch
-    from pipeline.bronze.formats import split_rows
+    from pipeline.bronze.read import split_rows
     from pipeline.bronze.validate import validate_rows
     from pipeline.games import get_game
 

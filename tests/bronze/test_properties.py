@@ -20,8 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.bronze.batch import validate_source
-from pipeline.bronze.formats import RawRow, split_rows
-from pipeline.bronze.sources import read_source
+from pipeline.bronze.read import RawRow, read_source, split_rows
 from pipeline.bronze.validate import REASON_CODES, Rejected, validate_row, validate_rows
 from pipeline.errors import SourceError
 from pipeline.games import get_game

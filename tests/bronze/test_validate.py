@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from pipeline.bronze.formats import split_rows
+from pipeline.bronze.read import split_rows
 from pipeline.bronze.validate import REASON_CODES, validate_rows
 from pipeline.games import get_game
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.bronze.ingest import ingest
-from pipeline.bronze.suite import expectation_list
+from pipeline.bronze.ingest import expectation_list, ingest
 from pipeline.games import get_game
 from pipeline.quality.gate import run_gate
 from pipeline.quality.results import GateFailedError

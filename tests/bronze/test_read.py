@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.bronze.formats import detect_layout
+from pipeline.bronze.read import detect_layout
 from pipeline.errors import SourceError
 from pipeline.games import get_game
 
