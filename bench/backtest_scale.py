@@ -5,7 +5,7 @@ prize chart on the newest, via bench/gold_evaluate.synthetic_games) with DRAWS_P
 draws each (every draw but the first is a target: nothing is known before it), loaded into
 bronze by COPY. 10^4 targets = 1 game, 10^5 = 5 games, 10^6 = 50 games.
 
-Timed, in one process: `pipeline.silver.backtest.backtest` of every game in turn (load the
+Timed, in one process: `pipeline.silver.predict.backtest` of every game in turn (load the
 timeline, build features, score and pick tickets for every target, stage, gate, publish to
 silver). Models: BENCH_BACKTEST_MODELS (default the score-only baselines random and frequency,
 see BASELINES for gap; the sklearn models refit every 50 draws and cost far more per draw).
@@ -46,8 +46,8 @@ def _load(url: str, games_path: Path, dates: dict) -> dict:
 
 
 def _backtest_all(dates: dict) -> dict:
-    from pipeline.silver.backtest import backtest
     from pipeline.silver.config import load_config
+    from pipeline.silver.predict import backtest
 
     config = load_config()
     totals = dict.fromkeys(SUMMED, 0)

@@ -101,27 +101,27 @@ def _gx_costs(game_id: str) -> dict:
     from pipeline.db import connect
     from pipeline.games import get_game
     from pipeline.quality import gx_runner, partitions
-    from pipeline.silver import features_suite
+    from pipeline.silver import features
     from pipeline.silver.eras import era_sql_params
 
     game = get_game(game_id)
     params = {**partitions.published_params("features", game_id, None), **era_sql_params(game)}
     with connect() as conn:
-        frame = gx_runner.frame_from_sql(conn, features_suite.SUMMARY_SQL, params)
+        frame = gx_runner.frame_from_sql(conn, features.SUMMARY_SQL, params)
         start = time.perf_counter()
-        features_suite.summary_in_sql(conn, params)
+        features.summary_in_sql(conn, params)
         sql_form = round(time.perf_counter() - start, 3)
     out, start = {}, time.perf_counter()
     for name, step in (("import", gx_runner.gx), ("context", gx_runner._batch_definition),
-                       ("validate_10_rows", lambda: features_suite.validate_summary(
+                       ("validate_10_rows", lambda: features.validate_summary(
                            frame.head(10).copy(), game)),
-                       ("validate_game", lambda: features_suite.validate_summary(
+                       ("validate_game", lambda: features.validate_summary(
                            frame.copy(), game))):
         step()
         out[f"{name}_seconds"] = round(time.perf_counter() - start, 3)
         start = time.perf_counter()
     out["sql_form_game_seconds"] = sql_form
-    out["expectations"] = len(features_suite.expectation_list())
+    out["expectations"] = len(features.expectation_list())
     out["frame_rows"] = len(frame)
     return out
 

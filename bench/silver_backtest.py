@@ -35,8 +35,8 @@ def _first_of_last(url: str, rows: int) -> dt.date:
 
 
 def _backtest(start: dt.date, end: dt.date) -> dict:
-    from pipeline.silver.backtest import backtest
     from pipeline.silver.config import load_config
+    from pipeline.silver.predict import backtest
 
     out = backtest("powerball", start, end, load_config())
     keys = ("target_draws", "fits", "model_runs", "predictions", "scores", "compute_seconds",

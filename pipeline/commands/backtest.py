@@ -14,7 +14,7 @@ def configure(parser):
 
 def run(args) -> dict:
     from pipeline.runs import step_run
-    from pipeline.silver.backtest import backtest
+    from pipeline.silver.predict import backtest
 
     config = config_from_args(args)
     params = {"from": args.start, "to": args.end, "models": args.models,

@@ -12,7 +12,7 @@ def configure(parser):
 def run(args) -> dict:
     from pipeline.runs import step_run
     from pipeline.silver.config import load_config
-    from pipeline.silver.feature_store import build_features
+    from pipeline.silver.features import build_features
 
     _require_draws(args.game)
     windows = load_config()["features"]["windows"]

@@ -33,8 +33,8 @@ log = logging.getLogger(__name__)
 # Each layer owns its suite; the kernel finds it by name and imports it on use, so quality
 # imports no layer (layers import quality) and a step that never validates never pays for a
 # suite that pulls in Great Expectations (3 s to import).
-SUITES = {"bronze": "pipeline.bronze.suite", "features": "pipeline.silver.features_suite",
-          "predictions": "pipeline.silver.predictions_suite", "gold": "pipeline.gold.evaluate"}
+SUITES = {"bronze": "pipeline.bronze.suite", "features": "pipeline.silver.features",
+          "predictions": "pipeline.silver.predict", "gold": "pipeline.gold.evaluate"}
 STAGES = tuple(SUITES)
 
 

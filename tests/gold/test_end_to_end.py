@@ -13,7 +13,7 @@ from tests.conftest import call_cli, last_json
 from tests.gold.test_evaluate import RECOUNT
 from tests.gold.test_queries import assert_every_query_answers
 
-pytest.importorskip("pipeline.silver.backtest")
+pytest.importorskip("pipeline.silver.predict")
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 

@@ -14,8 +14,8 @@ import pytest
 
 from bench import planted
 from pipeline.gold.evaluate import evaluate
-from pipeline.silver.backtest import backtest
 from pipeline.silver.config import load_config
+from pipeline.silver.predict import backtest
 from tests.conftest import NY_EXPORT
 
 pytestmark = pytest.mark.integration

@@ -1,5 +1,5 @@
 """A features write's gate evaluates the features expectations as one SQL query
-(`features_suite.summary_in_sql`); `check features` runs the same list through Great
+(`features.summary_in_sql`); `check features` runs the same list through Great
 Expectations on a frame of the same rows. On the same staged rows, damaged in every way an
 expectation looks for (nulls, an unknown ball type, wrong and missing eras, a repeated number,
 a number out of range, a wrong epoch, counts out of bounds, a date before the first era), both
@@ -16,7 +16,7 @@ import pytest
 from pipeline.db import connect, run_sql
 from pipeline.games import get_game
 from pipeline.quality import gx_runner, partitions
-from pipeline.silver import feature_store, features, features_suite
+from pipeline.silver import features
 from pipeline.silver.eras import era_sql_params
 from pipeline.silver.history import load_timeline
 from tests.quality.parity import by_expectation
@@ -53,7 +53,7 @@ def _staged_write(conn) -> str:
                           "draw_date": np.datetime_as_string(tl.dates[first:], unit="D"),
                           "record_hash": tl.record_hash[first:]})
     staging_id = str(uuid.uuid4())
-    feature_store._stage(conn, feature_store.features_wap(game.id, staging_id), rows, marks)
+    features._stage(conn, features.features_wap(game.id, staging_id), rows, marks)
     return staging_id
 
 
@@ -61,13 +61,13 @@ def _both(conn, staging_id: str):
     params = {**partitions.staged_params("powerball", staging_id),
               **era_sql_params(get_game("powerball"))}
     with conn.transaction():
-        in_sql = features_suite.summary_in_sql(conn, params)
-        for spec, result in zip(features_suite.expectation_specs(), in_sql, strict=True):
+        in_sql = features.summary_in_sql(conn, params)
+        for spec, result in zip(features.expectation_specs(), in_sql, strict=True):
             for row in result.unexpected_sample:
-                assert set(row) == {*features_suite.SAMPLE_COLUMNS, *spec.columns()}
-        frame = gx_runner.frame_from_sql(conn, features_suite.SUMMARY_SQL, params)
-    in_gx = features_suite.validate_summary(frame, get_game("powerball"))
-    cols = features_suite.SAMPLE_COLUMNS
+                assert set(row) == {*features.SAMPLE_COLUMNS, *spec.columns()}
+        frame = gx_runner.frame_from_sql(conn, features.SUMMARY_SQL, params)
+    in_gx = features.validate_summary(frame, get_game("powerball"))
+    cols = features.SAMPLE_COLUMNS
     return by_expectation(in_sql, cols), by_expectation(in_gx, cols)
 
 
@@ -82,11 +82,11 @@ def test_damaged_rows_give_the_same_results_both_ways(history):
                          " and staging_id = %s and draw_date = %s", (staging_id, days[at]))
         conn.commit()
         in_sql, in_gx = _both(conn, staging_id)
-    assert list(in_sql) == [s.name for s in features_suite.expectation_specs()]
+    assert list(in_sql) == [s.name for s in features.expectation_specs()]
     assert {k: (v, in_gx.get(k)) for k, v in in_sql.items() if v != in_gx.get(k)} == {}
     failed = {name for name, (success, _, _) in in_sql.items() if not success}
     # every expectation but the (draw, ball type) key, unique by construction, is broken
-    assert failed == {s.name for s in features_suite.expectation_specs()} - {
+    assert failed == {s.name for s in features.expectation_specs()} - {
         "expect_compound_columns_to_be_unique(draw_date, ball_type)"}
 
 
@@ -99,4 +99,4 @@ def test_clean_rows_pass_both_ways(history):
         conn.commit()
     assert in_sql == in_gx
     assert all(success and count == 0 for success, count, _ in in_sql.values())
-    assert len(in_sql) == len(features_suite.expectation_specs()) == 18
+    assert len(in_sql) == len(features.expectation_specs()) == 18

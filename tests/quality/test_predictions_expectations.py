@@ -1,5 +1,5 @@
 """A predictions write's gate evaluates the ticket expectations as one SQL query
-(`predictions_suite.validate_tickets_sql`); `check predictions` runs the same list through
+(`predict.validate_tickets_sql`); `check predictions` runs the same list through
 Great Expectations on a frame of the same rows. On the same staged tickets, damaged in every
 way an expectation looks for that the staging table can hold (a repeated key, a ticket number
 below 1, a wrong era, whites repeated or not ascending, numbers outside the era's ranges, a
@@ -15,7 +15,7 @@ import pytest
 from pipeline.db import connect
 from pipeline.games import get_game
 from pipeline.quality import partitions
-from pipeline.silver import predictions_suite
+from pipeline.silver import predict
 from pipeline.silver.eras import era_sql_params
 from tests.quality.parity import by_expectation
 from tests.silver.helpers import cli_json
@@ -52,12 +52,12 @@ where staging_id = %(sid)s and model_name = 'random' and ticket = 1
 def _both(conn, sid: str):
     game = get_game("powerball")
     params = {**partitions.staged_params("powerball", sid), **era_sql_params(game)}
-    in_sql = predictions_suite.validate_tickets_sql(conn, game, params)
-    for spec, result in zip(predictions_suite.expectation_specs(game), in_sql, strict=True):
+    in_sql = predict.validate_tickets_sql(conn, game, params)
+    for spec, result in zip(predict.expectation_specs(game), in_sql, strict=True):
         for row in result.unexpected_sample:
-            assert set(row) == {*predictions_suite.SAMPLE_COLUMNS, *spec.columns()}
-    in_gx = predictions_suite.validate_tickets(conn, game, params)
-    cols = predictions_suite.SAMPLE_COLUMNS
+            assert set(row) == {*predict.SAMPLE_COLUMNS, *spec.columns()}
+    in_gx = predict.validate_tickets(conn, game, params)
+    cols = predict.SAMPLE_COLUMNS
     return by_expectation(in_sql, cols), by_expectation(in_gx, cols)
 
 
@@ -74,7 +74,7 @@ def test_clean_staged_tickets_pass_both_ways(history):
         in_sql, in_gx = _both(conn, _staged(conn))
     assert in_sql == in_gx
     assert all(success and count == 0 for success, count, _ in in_sql.values())
-    assert len(in_sql) == len(predictions_suite.expectation_specs(get_game("powerball"))) == 27
+    assert len(in_sql) == len(predict.expectation_specs(get_game("powerball"))) == 27
 
 
 def test_damaged_tickets_give_the_same_results_both_ways(history):
@@ -86,7 +86,7 @@ def test_damaged_tickets_give_the_same_results_both_ways(history):
                                 (sid, model, ticket)).rowcount == 1
         assert conn.execute(REPEAT, {"sid": sid}).rowcount == 1
         in_sql, in_gx = _both(conn, sid)
-    names = [s.name for s in predictions_suite.expectation_specs(get_game("powerball"))]
+    names = [s.name for s in predict.expectation_specs(get_game("powerball"))]
     assert list(in_sql) == names
     assert {k: (v, in_gx.get(k)) for k, v in in_sql.items() if v != in_gx.get(k)} == {}
     failed = {name for name, (success, _, _) in in_sql.items() if not success}
@@ -95,4 +95,4 @@ def test_damaged_tickets_give_the_same_results_both_ways(history):
         "expect_column_values_to_be_in_set(game)",
         *[f"expect_column_values_to_not_be_null({c})"
           for c in ("model_name", "model_run_id", "target_draw_date", "ticket",
-                    *predictions_suite.WHITES, "special_ball", "era")]}
+                    *predict.WHITES, "special_ball", "era")]}

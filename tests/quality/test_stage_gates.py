@@ -18,9 +18,9 @@ from pipeline import wap
 from pipeline.gold import evaluate as evaluate_module
 from pipeline.quality import gate
 from pipeline.quality.results import GateFailedError
-from pipeline.silver import feature_store
-from pipeline.silver.backtest import backtest
+from pipeline.silver import features
 from pipeline.silver.config import load_config
+from pipeline.silver.predict import backtest
 from tests.conftest import call_cli, last_json
 from tests.quality.checksums import published_checksums
 
@@ -42,7 +42,7 @@ def bronze(history, conn):
 
 
 def _full_run(url: str) -> None:
-    feature_store.build_features("powerball")
+    features.build_features("powerball")
     run_backtest()
     evaluate_module.evaluate("powerball")
 
@@ -96,7 +96,7 @@ def test_features_missing_a_valid_number_fail_the_features_gate(conn, bronze, mo
     tamper_before_gate(monkeypatch,
                        "delete from staging.number_features where staging_id = %(staging_id)s"
                        " and draw_date = '2025-12-29' and ball_type = 'white' and number = 69")
-    error = fails(conn, "features", lambda: feature_store.build_features("powerball"),
+    error = fails(conn, "features", lambda: features.build_features("powerball"),
                   "features_every_valid_number_once_per_draw")
     assert "2025-12-29" in str(error) and "missing" in str(error)
     assert staged(conn, "number_features") > 0  # kept for inspection

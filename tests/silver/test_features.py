@@ -110,7 +110,7 @@ def _stage_and_tamper(conn, tamper_sql: str):
 
     from pipeline.games import get_game
     from pipeline.quality.gate import run_gate
-    from pipeline.silver import feature_store, features
+    from pipeline.silver import features
     from pipeline.silver.history import load_timeline
 
     game = get_game("powerball")
@@ -123,8 +123,7 @@ def _stage_and_tamper(conn, tamper_sql: str):
                           "draw_date": np.datetime_as_string(tl.dates[-20:], unit="D"),
                           "record_hash": tl.record_hash[-20:]})
     staging_id = str(uuid.uuid4())
-    feature_store._stage(conn, feature_store.features_wap("powerball", staging_id), rows,
-                         marks)
+    features._stage(conn, features.features_wap("powerball", staging_id), rows, marks)
     conn.execute(tamper_sql, {"staging_id": staging_id})
     conn.commit()
     with conn.transaction():

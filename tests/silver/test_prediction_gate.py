@@ -39,7 +39,7 @@ def _day():
 ])
 def test_gate_rejects_bad_predictions(conn, change, failed, history):
     from pipeline.quality.results import GateFailedError
-    from pipeline.silver.prediction_store import store
+    from pipeline.silver.predict import store
 
     cli_json("predict", "--game", "powerball", "--for-date", "2026-01-03",
              "--models", "random,frequency")
@@ -68,7 +68,7 @@ def test_a_write_cleared_by_a_concurrent_run_fails_as_that_not_as_bad_data(conn,
     from pipeline.db import connect, run_sql
     from pipeline.errors import PipelineError
     from pipeline.quality.results import GateFailedError
-    from pipeline.silver.prediction_store import _writer
+    from pipeline.silver.predict import _writer
     from pipeline.wap import Wap
 
     out, models = _output(), ["random", "frequency"]

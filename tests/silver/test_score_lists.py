@@ -16,11 +16,11 @@ import pytest
 from pipeline.db import connect
 from pipeline.games import get_game
 from pipeline.quality import partitions
-from pipeline.silver import features, predictions_suite, walkforward
+from pipeline.silver import features, predict, walkforward
 from pipeline.silver.config import load_config
 from pipeline.silver.eras import era_sql_params
 from pipeline.silver.history import load_timeline
-from pipeline.silver.prediction_store import _writer, store
+from pipeline.silver.predict import _writer, store
 from pipeline.wap import Wap
 
 pytestmark = pytest.mark.integration
@@ -99,7 +99,7 @@ def test_the_list_audit_finds_what_the_numbers_show(history):
             "silver/publish_predictions.sql", sid).stage(
             conn, _writer(out, sid, game.id, MODELS, targets))
         params = {**partitions.staged_params(game.id, sid), **era_sql_params(game)}
-        clean = predictions_suite.scores_are_probabilities(conn, params)
+        clean = predict.scores_are_probabilities(conn, params)
         assert clean.success and _bad_keys(conn, game, sid) == set()
         keys = conn.execute("select model_name, target_draw_date, ball_type"
                             " from staging.prediction_scores where staging_id = %s"
@@ -112,7 +112,7 @@ def test_the_list_audit_finds_what_the_numbers_show(history):
         conn.commit()
         bad = _bad_keys(conn, game, sid)
         assert bad == {keys[3 * i + 1] for i in range(len(DAMAGE)) if i not in VALID_AFTER}
-        found = predictions_suite.scores_are_probabilities(conn, params)
+        found = predict.scores_are_probabilities(conn, params)
     assert not found.success and found.unexpected_count == len(bad)
     assert {(r["model_name"], r["target_draw_date"], r["ball_type"])
             for r in found.unexpected_sample} <= bad
