@@ -30,10 +30,9 @@ from pipeline.errors import PipelineError
 from pipeline.quality.results import CheckResult, GateFailedError, record
 
 log = logging.getLogger(__name__)
-# Each layer owns its suite; the kernel finds it by name and imports it on use, so quality
-# imports no layer (layers import quality) and a step that never validates never pays for a
-# suite that pulls in Great Expectations (3 s to import).
-SUITES = {"bronze": "pipeline.bronze.suite", "features": "pipeline.silver.features",
+# Each layer's suite lives in its step's module; the kernel finds it by name and imports it on
+# use, so quality imports no layer (layers import quality).
+SUITES = {"bronze": "pipeline.bronze.ingest", "features": "pipeline.silver.features",
           "predictions": "pipeline.silver.predict", "gold": "pipeline.gold.evaluate"}
 STAGES = tuple(SUITES)
 

@@ -2,7 +2,7 @@
 -- (one INSERT ... SELECT: no row travels to Python and back). Grain: one ticket of one model
 -- for one known draw. White matches count the picked whites among the drawn ones (bronze's
 -- whites are distinct); the tier, jackpot flag, prize and ticket price of each (era, white
--- matches, special match) come from the game file as bound arrays (pipeline/gold/scoring.py's
+-- matches, special match) come from the game file as bound arrays (pipeline/gold/performance.py's
 -- outcome table, one row per outcome of every era), so SQL holds no prize rule of its own.
 insert into staging.prediction_results (
     model_name, model_run_id, game, target_draw_date, ticket, era,

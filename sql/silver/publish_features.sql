@@ -1,4 +1,4 @@
--- Publish one features write (pipeline/silver/feature_store.py through pipeline/wap.py), in one
+-- Publish one features write (pipeline/silver/features.py through pipeline/wap.py), in one
 -- transaction holding the game's silver lock. Grain: silver.number_features one row per
 -- (game, draw_date, ball_type, number), key the same; silver.feature_draws one row per
 -- (game, draw_date): the bronze record_hash the features of that draw reflect. The write's rows

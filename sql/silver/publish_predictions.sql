@@ -1,4 +1,4 @@
--- Publish one predictions write (predict or backtest: pipeline/silver/prediction_store.py
+-- Publish one predictions write (predict or backtest: pipeline/silver/predict.py
 -- through pipeline/wap.py), in one transaction holding the game's silver lock. Grain:
 -- silver.predictions one ticket per (model_name, game, target_draw_date, ticket), key the same;
 -- silver.prediction_scores one probability per (model_name, game, target_draw_date, ball_type,
