@@ -259,9 +259,9 @@ def validate_results_sql(conn, game: Game, params: dict, tiers) -> list[CheckRes
         TIER_SAMPLE, strict=True)}
     tier_params = {k: _column(tiers, c) for k, c in columns.items()}
     return results + gate.validate_query(conn, tier_rows, tier_params,
-                                                     tier_specs(game),
-                                                     sample_columns=TIER_SAMPLE,
-                                                     order_by="outcome")
+                                         tier_specs(game),
+                                         sample_columns=TIER_SAMPLE,
+                                         order_by="outcome")
 
 
 def _column(frame, name: str) -> list:

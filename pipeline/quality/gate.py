@@ -123,6 +123,16 @@ class Spec:
         return getattr(expectations_module, camel)(**self.kwargs)
 
 
+def expect(kind: str, **kwargs) -> Spec:
+    """One expectation in GX's words: expect("column_values_to_be_in_set", column=..., ...)."""
+    return Spec(f"expect_{kind}", kwargs)
+
+
+def expect_greater(a: str, b: str, **kwargs) -> Spec:
+    """Column `a` greater than column `b` on every row (`or_equal=True`: at least)."""
+    return expect("column_pair_values_a_to_be_greater_than_b", column_A=a, column_B=b, **kwargs)
+
+
 def _ids(names) -> list[sql.Identifier]:
     return [sql.Identifier(n) for n in names]
 

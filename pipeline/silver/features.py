@@ -43,7 +43,7 @@ from psycopg import IsolationLevel, sql
 from pipeline.db import connect, load_sql, run_sql
 from pipeline.games import Game, get_game
 from pipeline.quality import gate, gx_runner, partitions
-from pipeline.quality.gate import Spec
+from pipeline.quality.gate import Spec, expect, expect_greater
 from pipeline.quality.results import CheckResult
 from pipeline.silver.audit import audit, audit_kinds
 from pipeline.silver.copy import copy_frame, copy_frame_binary
@@ -245,34 +245,26 @@ SAMPLE_COLUMNS = ["draw_date", "ball_type", "era", "rule_era", "numbers", "disti
 def expectation_specs() -> list[Spec]:
     """The expectations on the per-(draw, ball type) rows with their rule columns (GX types
     and kwargs: the gate runs them in SQL, `check features` through GX)."""
-
-    def spec(kind: str, **kwargs) -> Spec:
-        return Spec(f"expect_{kind}", kwargs)
-
-    def pair_ge(a: str, b: str) -> Spec:
-        return spec("column_pair_values_a_to_be_greater_than_b", column_A=a, column_B=b,
-                    or_equal=True)
-
     return [
-        spec("column_values_to_be_in_set", column="null_cells", value_set=[0]),
-        spec("column_values_to_be_in_set", column="ball_type", value_set=["white", "special"]),
-        spec("compound_columns_to_be_unique", column_list=["draw_date", "ball_type"]),
-        spec("column_values_to_not_be_null", column="rule_era"),
-        spec("column_pair_values_to_be_equal", column_A="era", column_B="rule_era"),
-        spec("column_values_to_be_in_set", column="eras", value_set=[1]),
+        expect("column_values_to_be_in_set", column="null_cells", value_set=[0]),
+        expect("column_values_to_be_in_set", column="ball_type", value_set=["white", "special"]),
+        expect("compound_columns_to_be_unique", column_list=["draw_date", "ball_type"]),
+        expect("column_values_to_not_be_null", column="rule_era"),
+        expect("column_pair_values_to_be_equal", column_A="era", column_B="rule_era"),
+        expect("column_values_to_be_in_set", column="eras", value_set=[1]),
         # (draw, ball type, number) unique: as many distinct numbers as rows per draw
-        spec("column_pair_values_to_be_equal", column_A="numbers", column_B="distinct_numbers"),
-        pair_ge("min_number", "rule_min"),
-        pair_ge("rule_max", "max_number"),
-        spec("column_pair_values_to_be_equal", column_A="history_from",
-             column_B="rule_history_from"),
-        spec("column_pair_values_to_be_equal", column_A="min_era_draws_before",
-             column_B="max_era_draws_before"),
-        spec("column_values_to_be_between", column="min_count", min_value=0),
-        *[spec("column_values_to_be_between", column=f"max_hits_{w}", min_value=0, max_value=w)
+        expect("column_pair_values_to_be_equal", column_A="numbers", column_B="distinct_numbers"),
+        expect_greater("min_number", "rule_min", or_equal=True),
+        expect_greater("rule_max", "max_number", or_equal=True),
+        expect("column_pair_values_to_be_equal", column_A="history_from",
+               column_B="rule_history_from"),
+        expect("column_pair_values_to_be_equal", column_A="min_era_draws_before",
+               column_B="max_era_draws_before"),
+        expect("column_values_to_be_between", column="min_count", min_value=0),
+        *[expect("column_values_to_be_between", column=f"max_hits_{w}", min_value=0, max_value=w)
           for w in TABLE_WINDOWS],
-        pair_ge("min_era_draws_before", "max_hits_era"),
-        pair_ge("min_era_draws_before", "max_draws_since_seen"),
+        expect_greater("min_era_draws_before", "max_hits_era", or_equal=True),
+        expect_greater("min_era_draws_before", "max_draws_since_seen", or_equal=True),
     ]
 
 
@@ -293,8 +285,8 @@ def summary_in_sql(conn, params: dict) -> list[CheckResult]:
     # The file's text as a subquery: a newline so its last line cannot comment out the rest.
     rows = sql.SQL(load_sql(SUMMARY_SQL) + "\n")
     return gate.validate_query(conn, rows, params, expectation_specs(),
-                                           sample_columns=SAMPLE_COLUMNS,
-                                           order_by=["draw_date", "ball_type"])
+                               sample_columns=SAMPLE_COLUMNS,
+                               order_by=["draw_date", "ball_type"])
 
 
 def cells_match_recount(conn, params) -> list[CheckResult]:

@@ -44,7 +44,7 @@ from pipeline.errors import ConfigError
 from pipeline.freshness import missing_draws
 from pipeline.games import WEEKDAYS, Game, get_game
 from pipeline.quality import gate, gx_runner, partitions
-from pipeline.quality.gate import Spec
+from pipeline.quality.gate import Spec, expect, expect_greater
 from pipeline.quality.results import CheckResult
 from pipeline.silver import era_rules, features, walkforward
 from pipeline.silver.audit import audit
@@ -215,32 +215,24 @@ TICKETS_SQL = "quality/predictions_tickets.sql"
 def expectation_specs(game: Game) -> list[Spec]:
     """The expectations on the ticket rows with their rule columns (GX types and kwargs: the
     gate runs them in SQL, `check predictions` through GX)."""
-
-    def spec(kind: str, **kwargs) -> Spec:
-        return Spec(f"expect_{kind}", kwargs)
-
-    def pair_ge(a: str, b: str, **kwargs) -> Spec:
-        return spec("column_pair_values_a_to_be_greater_than_b", column_A=a, column_B=b,
-                    **kwargs)
-
     return [
-        spec("column_values_to_be_in_set", column="game", value_set=[game.id]),
-        *[spec("column_values_to_not_be_null", column=c)
+        expect("column_values_to_be_in_set", column="game", value_set=[game.id]),
+        *[expect("column_values_to_not_be_null", column=c)
           for c in ("model_name", "model_run_id", "target_draw_date", "ticket", *WHITES,
                     "special_ball", "era")],
-        spec("compound_columns_to_be_unique", column_list=KEY),
-        spec("column_values_to_be_between", column="ticket", min_value=1),
-        spec("column_values_to_not_be_null", column="rule_era"),
-        spec("column_pair_values_to_be_equal", column_A="era", column_B="rule_era"),
-        spec("select_column_values_to_be_unique_within_record", column_list=WHITES),
-        *[pair_ge(hi, lo) for lo, hi in zip(WHITES, WHITES[1:], strict=False)],
+        expect("compound_columns_to_be_unique", column_list=KEY),
+        expect("column_values_to_be_between", column="ticket", min_value=1),
+        expect("column_values_to_not_be_null", column="rule_era"),
+        expect("column_pair_values_to_be_equal", column_A="era", column_B="rule_era"),
+        expect("select_column_values_to_be_unique_within_record", column_list=WHITES),
+        *[expect_greater(hi, lo) for lo, hi in zip(WHITES, WHITES[1:], strict=False)],
         # With whites ascending, white_1 >= min and white_5 <= max bound all five.
-        pair_ge("white_1", "rule_white_min", or_equal=True),
-        pair_ge("rule_white_max", "white_5", or_equal=True),
-        pair_ge("special_ball", "rule_special_min", or_equal=True),
-        pair_ge("rule_special_max", "special_ball", or_equal=True),
-        spec("column_values_to_not_be_null", column="train_last_draw"),
-        pair_ge("target_draw_date", "train_last_draw"),
+        expect_greater("white_1", "rule_white_min", or_equal=True),
+        expect_greater("rule_white_max", "white_5", or_equal=True),
+        expect_greater("special_ball", "rule_special_min", or_equal=True),
+        expect_greater("rule_special_max", "special_ball", or_equal=True),
+        expect("column_values_to_not_be_null", column="train_last_draw"),
+        expect_greater("target_draw_date", "train_last_draw"),
     ]
 
 
@@ -269,8 +261,8 @@ def validate_tickets_sql(conn, game: Game, params: dict) -> list[CheckResult]:
         era_rules.sql_columns(game, params, "target_draw_date"),
         sql.SQL(load_sql(TICKETS_SQL) + "\n"))
     return gate.validate_query(conn, rows, params, expectation_specs(game),
-                                           sample_columns=SAMPLE_COLUMNS,
-                                           order_by=["model_name", "target_draw_date", "ticket"])
+                               sample_columns=SAMPLE_COLUMNS,
+                               order_by=["model_name", "target_draw_date", "ticket"])
 
 
 def numbers_valid_for_era(conn, params) -> CheckResult:
