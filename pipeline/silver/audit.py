@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pipeline.db import run_sql
 from pipeline.quality.results import CheckResult
+from pipeline.silver.eras import era_sql_params
 
 
 def audit(conn, expectation: str, sql_file: str, params: dict, *,
@@ -43,3 +44,13 @@ def audit_kinds(conn, sql_file: str, params: dict, expectations: dict[str, str],
                                    observed_value={"violations": count, "query": sql_file},
                                    unexpected_count=count, unexpected_sample=sample))
     return results
+
+
+def opening(conn, game, params: dict, count_sql: str, rows_name: str):
+    """What a silver gate does first: its session's memory settings, the era parameters bound,
+    the audited rows counted (none is a failure). Returns (params, rows, that CheckResult)."""
+    params = {**params, **era_sql_params(game)}
+    run_sql(conn, "quality/silver_gate_memory.sql")
+    rows = run_sql(conn, count_sql, params).fetchone()[0]
+    return params, rows, CheckResult(rows_name, rows > 0, observed_value=rows,
+                                     unexpected_count=0 if rows else 1)

@@ -45,14 +45,13 @@ from pipeline.games import Game, get_game
 from pipeline.quality import gate, gx_runner, partitions
 from pipeline.quality.gate import Spec, expect, expect_greater
 from pipeline.quality.results import CheckResult
-from pipeline.silver.audit import audit, audit_kinds
+from pipeline.silver.audit import audit, audit_kinds, opening
 from pipeline.silver.copy import copy_frame, copy_frame_binary
 from pipeline.silver.eras import (
     BALLS,
     ball_range,
     epoch_starts,
     era_positions,
-    era_sql_params,
     max_number,
     picks,
 )
@@ -295,35 +294,24 @@ def cells_match_recount(conn, params) -> list[CheckResult]:
         "recount": "features_counts_match_bronze_recount"})
 
 
-def every_draw_covered(conn, params) -> CheckResult:
-    return audit(conn, "features_cover_every_draw", "quality/features_cover_draws.sql", params)
-
-
-def dated_before_draw(conn, params) -> CheckResult:
-    return audit(conn, "features_dated_strictly_before_draw",
-                 "quality/features_dated_before_draw.sql", params)
-
-
-def markers_match_bronze(conn, params) -> CheckResult:
-    return audit(conn, "features_draw_markers_match_bronze",
-                 "quality/features_marks_match_bronze.sql", params)
+# (expectation, SQL file returning the violating rows)
+AUDITS = (("features_cover_every_draw", "quality/features_cover_draws.sql"),
+          ("features_dated_strictly_before_draw", "quality/features_dated_before_draw.sql"),
+          ("features_draw_markers_match_bronze", "quality/features_marks_match_bronze.sql"))
 
 
 def _run(conn, game: Game, params: dict, rows_name: str, *, gx: bool) -> list[CheckResult]:
-    params = {**params, **era_sql_params(game)}
-    run_sql(conn, "quality/silver_gate_memory.sql")
     t0 = time.perf_counter()
-    rows = run_sql(conn, "quality/features_staged_count.sql", params).fetchone()[0]
-    results = [CheckResult(rows_name, rows > 0, observed_value=rows,
-                           unexpected_count=0 if rows else 1)]
+    params, rows, counted = opening(conn, game, params, "quality/features_staged_count.sql",
+                                    rows_name)
+    results = [counted]
     if gx:
         results += validate_summary(gx_runner.frame_from_sql(conn, SUMMARY_SQL, params), game)
     else:
         results += summary_in_sql(conn, params)
     t1 = time.perf_counter()
     results += cells_match_recount(conn, params)
-    results += [fn(conn, params) for fn in (every_draw_covered, dated_before_draw,
-                                            markers_match_bronze)]
+    results += [audit(conn, name, path, params) for name, path in AUDITS]
     log.info("features suite: %d rows, expectations %.3fs (%s), SQL audits %.3fs", rows,
              t1 - t0, "GX" if gx else "SQL", time.perf_counter() - t1)
     return results

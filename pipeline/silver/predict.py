@@ -47,9 +47,8 @@ from pipeline.quality import gate, gx_runner, partitions
 from pipeline.quality.gate import Spec, expect, expect_greater
 from pipeline.quality.results import CheckResult
 from pipeline.silver import era_rules, features, walkforward
-from pipeline.silver.audit import audit
+from pipeline.silver.audit import audit, opening
 from pipeline.silver.copy import copy_binary, copy_frame
-from pipeline.silver.eras import era_sql_params
 from pipeline.silver.history import load_timeline, with_target
 from pipeline.silver.models.registry import parse_models
 from pipeline.silver.walkforward import Output, ScoreBlock
@@ -265,24 +264,17 @@ def validate_tickets_sql(conn, game: Game, params: dict) -> list[CheckResult]:
                                order_by=["model_name", "target_draw_date", "ticket"])
 
 
-def numbers_valid_for_era(conn, params) -> CheckResult:
-    return audit(conn, "predictions_valid_distinct_numbers_for_era",
-                 "quality/predictions_numbers_valid.sql", params)
-
-
-def target_after_training(conn, params) -> CheckResult:
-    return audit(conn, "predictions_target_after_training_window",
-                 "quality/predictions_after_training.sql", params)
-
-
-def one_set_per_model_and_target(conn, params) -> CheckResult:
-    return audit(conn, "predictions_one_set_per_model_and_target",
-                 "quality/predictions_one_set.sql", params)
+SCORES_AUDIT = ("predictions_scores_are_probabilities_per_valid_number",
+                "quality/predictions_scores.sql")
+# (expectation, SQL file returning the violating rows)
+AUDITS = (("predictions_valid_distinct_numbers_for_era", "quality/predictions_numbers_valid.sql"),
+          ("predictions_target_after_training_window", "quality/predictions_after_training.sql"),
+          ("predictions_one_set_per_model_and_target", "quality/predictions_one_set.sql"),
+          SCORES_AUDIT)
 
 
 def scores_are_probabilities(conn, params) -> CheckResult:
-    return audit(conn, "predictions_scores_are_probabilities_per_valid_number",
-                 "quality/predictions_scores.sql", params)
+    return audit(conn, *SCORES_AUDIT, params)
 
 
 def targets_are_draw_days(conn, params) -> CheckResult:
@@ -293,20 +285,15 @@ def targets_are_draw_days(conn, params) -> CheckResult:
                        unexpected_count=len(bad), unexpected_sample=bad[:5])
 
 
-CHECKS = (numbers_valid_for_era, target_after_training, one_set_per_model_and_target,
-          scores_are_probabilities, targets_are_draw_days)
-
-
 def _run(conn, game: Game, params: dict, rows_name: str, validate) -> list[CheckResult]:
-    params = {**params, **era_sql_params(game)}
-    run_sql(conn, "quality/silver_gate_memory.sql")
     t0 = time.perf_counter()
-    rows = run_sql(conn, "quality/predictions_staged_count.sql", params).fetchone()[0]
-    results = [CheckResult(rows_name, rows > 0, observed_value=rows,
-                           unexpected_count=0 if rows else 1)]
+    params, rows, counted = opening(conn, game, params, "quality/predictions_staged_count.sql",
+                                    rows_name)
+    results = [counted]
     results += validate(conn, game, params)
     t1 = time.perf_counter()
-    results += [fn(conn, params) for fn in CHECKS]
+    results += [audit(conn, name, path, params) for name, path in AUDITS]
+    results.append(targets_are_draw_days(conn, params))
     log.info("predictions suite: %d tickets, expectations %.3fs, SQL audits %.3fs", rows,
              t1 - t0, time.perf_counter() - t1)
     return results
