@@ -10,9 +10,7 @@
 -- a gap of zero days.
 with gaps as (
     select draw_date as after,
-           lead(draw_date) over (order by draw_date) as next,
-           min(draw_date) over () as first_date,
-           max(draw_date) over () as last_date
+           lead(draw_date) over (order by draw_date) as next
     from (
         select draw_date from bronze.draws where game = %(game)s
         union all
@@ -27,10 +25,12 @@ select d::date as day
 from gaps,
      generate_series(gaps.after + 1, gaps.next - 1, interval '1 day') as d
 where gaps.next > gaps.after + 1
-  -- the span: empty history has no gap, so no date is scheduled
-  and d >= greatest(gaps.first_date, %(first_day)s::date,
-                    coalesce(%(date_from)s::date, gaps.first_date))
-  and d <= least(gaps.last_date, coalesce(%(date_to)s::date, gaps.last_date))
+  -- A gap's days lie strictly between two history dates, so inside the history's span
+  -- without computing it (a min/max over the whole history was a second window pass, a third
+  -- of this query); empty history has no gap, so no date is scheduled.
+  and d >= coalesce(%(first_day)s::date, d)
+  and (%(date_from)s::date is null or d >= %(date_from)s::date)
+  and (%(date_to)s::date is null or d <= %(date_to)s::date)
   and exists (select 1 from rules
               where d >= rules.from_day and (rules.to_day is null or d < rules.to_day)
                 and extract(isodow from d)::int - 1 = rules.dow)
