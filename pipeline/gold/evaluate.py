@@ -76,12 +76,22 @@ def _stage(conn, game, staging_id: uuid.UUID, preload: threading.Thread | None =
         game.era_named(era_name)  # a draw's era missing from the game file: an error
     scored = run_sql(conn, "gold/score_predictions.sql",
                      {**params, **outcome_params(game)}).rowcount
+    run_sql(conn, "gold/analyze_scored_results.sql")
     totals = run_sql(conn, "gold/staged_draws.sql", params).fetchall()
     # (model, draw)s with several tickets are rare (the shipped config plays one): their
     # tickets are read only when the totals show one
     shared = (run_sql(conn, "gold/staged_shared_tickets.sql", params).fetchall()
               if any(row[4] > 1 for row in totals) else [])
     draws = run_sql(conn, "gold/draws_of_game.sql", params).fetchall()
+    # calibration: the sums of the (model, draw)s whose model run or draw changed, then every
+    # staged (model, draw)'s sums (the stored ones for the rest: gold.calibration_sums)
+    stale, staged = run_sql(conn, "gold/calibration_stale.sql", params).fetchone()
+    if stale:
+        # one scan of the game's scores beats an index probe per (model, draw) from about a
+        # quarter of them on (a first evaluate: all); the two files write the same integers
+        run_sql(conn, "gold/stage_calibration_sums_all.sql" if stale * 4 >= staged
+                else "gold/stage_calibration_sums.sql", params)
+        run_sql(conn, "gold/analyze_calibration_sums.sql")
     calibration = run_sql(conn, "gold/calibration_by_draw.sql", params).fetchall()
     configs = {str(run): (cid, text) for run, cid, text in
                run_sql(conn, "gold/model_configs.sql", params).fetchall()}

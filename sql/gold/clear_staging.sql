@@ -4,5 +4,7 @@ with results as (
     delete from staging.prediction_results where game = %(game)s
 ), summaries as (
     delete from staging.verdict_summary where game = %(game)s
+), sums as (
+    delete from staging.calibration_sums where game = %(game)s
 )
 delete from staging.model_performance where game = %(game)s

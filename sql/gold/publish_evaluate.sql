@@ -2,10 +2,13 @@
 -- transaction holding the game's gold lock. Grain: gold.prediction_results one ticket of one
 -- model for one known draw, key (model_name, game, target_draw_date, ticket);
 -- gold.model_performance one (model_name, game, era, window_name); gold.verdict_summary one row
--- per game; the reference tables (era baselines, prize tiers, number frequencies) per game and
--- era. The run's staged results (staging_id) are merged into the published ones: results it
--- changes or drops are archived first, identical ones are left as they are, so re-evaluating
--- changes nothing; the game's performance, verdict and reference rows are replaced as a whole.
+-- per game; gold.calibration_sums one (model_name, game, target_draw_date); the reference
+-- tables (era baselines, prize tiers, number frequencies) per game and era. The run's staged
+-- results (staging_id) are merged into the published ones: results it changes or drops are
+-- archived first, identical ones are left as they are, so re-evaluating changes nothing; the
+-- game's performance, verdict and reference rows are replaced as a whole;
+-- calibration sums are replaced only where the run recomputed them and dropped where their
+-- result is gone.
 -- Steps run top to bottom, each followed by the fault point gold.evaluate.publish.<step>.
 
 -- name: staged
@@ -99,6 +102,30 @@ where (g.model_run_id, g.era, g.white_1, g.white_2, g.white_3, g.white_4, g.whit
        excluded.draw_record_hash)
 returning (xmax = 0) as inserted;
 
+-- name: calibration_sums_removed
+-- Stored calibration sums the run recomputed (a new model run or draw revision), and those of
+-- predictions or draws that are gone (no staged result of that model and draw).
+delete from gold.calibration_sums c
+where c.game = %(game)s
+  and (exists (select 1 from staging.calibration_sums s
+               where s.staging_id = %(staging_id)s and s.model_name = c.model_name
+                 and s.target_draw_date = c.target_draw_date)
+       or not exists (select 1 from staging.prediction_results r
+                      where r.staging_id = %(staging_id)s and r.model_name = c.model_name
+                        and r.target_draw_date = c.target_draw_date));
+
+-- name: calibration_sums_inserted
+-- The run's recomputed sums (sql/gold/stage_calibration_sums.sql): none on a rerun.
+insert into gold.calibration_sums (
+    model_name, game, target_draw_date, model_run_id, draw_record_hash, white_numbers,
+    white_log_loss_units, white_brier_units, special_numbers, special_log_loss_units,
+    special_brier_units)
+select model_name, game, target_draw_date, model_run_id, draw_record_hash, white_numbers,
+       white_log_loss_units, white_brier_units, special_numbers, special_log_loss_units,
+       special_brier_units
+from staging.calibration_sums
+where staging_id = %(staging_id)s;
+
 -- name: performance_deleted
 -- The game's performance is replaced as a whole (a window or model without results disappears).
 delete from gold.model_performance where game = %(game)s;
@@ -166,5 +193,7 @@ with results as (
     delete from staging.prediction_results where staging_id = %(staging_id)s
 ), summaries as (
     delete from staging.verdict_summary where staging_id = %(staging_id)s
+), sums as (
+    delete from staging.calibration_sums where staging_id = %(staging_id)s
 )
 delete from staging.model_performance where staging_id = %(staging_id)s;

@@ -13,11 +13,11 @@ from tests.gold.helpers import model_run, predict
 
 pytestmark = pytest.mark.integration
 
-UNIT = "4503599627370496.0"  # 2^52: calibration_by_draw.sql's exact integer units
-RECOUNT = f"""
+# 4503599627370496 = 2^52: the exact integer units of stage_calibration_sums.sql
+RECOUNT = """
 select s.model_name, s.target_draw_date, s.ball_type, count(*) as n_numbers,
-       sum(((case when s.drawn then -ln(s.p) else -ln(1 - s.p) end) * {UNIT})::int8),
-       sum((power(s.p - case when s.drawn then 1 else 0 end, 2) * {UNIT})::int8)
+       sum(((case when s.drawn then -ln(s.p) else -ln(1 - s.p) end) * 4503599627370496.0)::int8),
+       sum((power(s.p - case when s.drawn then 1 else 0 end, 2) * 4503599627370496.0)::int8)
 from (select s.model_name, s.target_draw_date, s.ball_type,
              greatest(least(s.score, 1 - 1e-12), 1e-12) as p,
              case when s.ball_type = 'white'
