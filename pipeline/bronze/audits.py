@@ -20,17 +20,7 @@ def max_quarantine_rate() -> float:
 
 def batch_counts(conn, batch_id: str) -> list[CheckResult]:
     """Rows read, staged and quarantined: the batch is not empty and not mostly garbage."""
-    return batch_counts_of(conn, batch_id, send_batch_counts(conn, batch_id))
-
-
-def send_batch_counts(conn, batch_id: str):
-    """The batch counts query, sent (its cursor; read by batch_counts_of): in pipeline mode
-    the gate's queries go out together."""
-    return run_sql(conn, "quality/bronze_batch_counts.sql", {"batch_id": batch_id})
-
-
-def batch_counts_of(conn, batch_id: str, cursor) -> list[CheckResult]:
-    row = cursor.fetchone()
+    row = run_sql(conn, "quality/bronze_batch_counts.sql", {"batch_id": batch_id}).fetchone()
     rows_read, staged, quarantined = row if row else (0, 0, 0)
     rate = quarantined / rows_read if rows_read else 0.0
     limit = max_quarantine_rate()
@@ -57,13 +47,6 @@ def _quarantine_sample(conn, batch_id: str) -> list[dict]:
 def missing_draw_dates(conn, game: Game, batch_id: str | None, *, date_from=None,
                        date_to=None) -> CheckResult:
     """A warning listing scheduled draw dates that neither bronze nor the batch holds."""
-    return missing_draw_dates_of(send_missing_draw_dates(conn, game, batch_id,
-                                                         date_from=date_from, date_to=date_to))
-
-
-def send_missing_draw_dates(conn, game: Game, batch_id: str | None, *, date_from=None,
-                            date_to=None):
-    """The missing-dates query, sent (its cursor; read by missing_draw_dates_of)."""
     sched_from, sched_to, sched_dow = [], [], []
     for i, schedule in enumerate(game.schedules):
         end = game.schedules[i + 1].start if i + 1 < len(game.schedules) else None
@@ -71,14 +54,10 @@ def send_missing_draw_dates(conn, game: Game, batch_id: str | None, *, date_from
             sched_from.append(schedule.start)
             sched_to.append(end)
             sched_dow.append(dow)
-    return run_sql(conn, "quality/bronze_missing_draw_dates.sql", {
+    rows = run_sql(conn, "quality/bronze_missing_draw_dates.sql", {
         "game": game.id, "batch_id": batch_id, "first_day": game.eras[0].start,
         "date_from": date_from, "date_to": date_to, "sched_from": sched_from,
-        "sched_to": sched_to, "sched_dow": sched_dow})
-
-
-def missing_draw_dates_of(cursor) -> CheckResult:
-    rows = cursor.fetchall()
+        "sched_to": sched_to, "sched_dow": sched_dow}).fetchall()
     days = [r[0].isoformat() for r in rows]
     return CheckResult("scheduled_draw_dates_present", not days, "warn",
                        observed_value={"missing": len(days)}, unexpected_count=len(days),

@@ -117,8 +117,8 @@ class _Stager:
 
     The staged rows of every chunk go through ONE binary COPY, written as each chunk is
     validated: PostgreSQL stores a chunk while the next one is parsed (a COPY per chunk waited
-    for the server each time). The quarantine rows kept (at most the cap) are held until the
-    batch is staged, then written by one INSERT sent with the batch's counts.
+    for the server each time). The quarantine rows kept (at most the cap) are held until that
+    COPY ends, one COPY on a connection at a time.
     """
 
     def __init__(self, conn, batch_id, game_id: str, source: str, cap: int):
@@ -135,13 +135,13 @@ class _Stager:
         self.counts.quarantined += len(rejects)
 
     def write_quarantine(self) -> None:
-        """The rows kept (one INSERT; the caller's pipeline sends it with the batch counts)."""
         if not self.held:
             return
-        lines, raws, reasons = (list(c) for c in zip(*self.held, strict=True))
-        run_sql(self.conn, "bronze/quarantine_rows.sql", {
-            "batch_id": self.batch_id, "game": self.game_id, "lines": lines, "raws": raws,
-            "reasons": reasons})
+        with self.conn.cursor() as cur, cur.copy(
+                "copy ops.quarantine (batch_id, line_no, game, raw_record, reason)"
+                " from stdin") as copy:
+            for line_no, raw, reason in self.held:
+                copy.write_row((self.batch_id, line_no, self.game_id, raw, reason))
         self.counts.quarantine_stored += len(self.held)
         self.held = []
 
@@ -160,6 +160,7 @@ class _Stager:
                 if len(rows):
                     copy.write(copy_payload(rows, self.batch_id, self.source))
             copy.write(pgcopy.TRAILER)
+        self.write_quarantine()
 
     def drop_repeated_dates(self, body: bytes, game) -> None:
         """Dates seen more than once in the batch: validate.resolve_duplicates's rules."""
@@ -173,10 +174,11 @@ class _Stager:
             raise PipelineError(f"batch {self.batch_id}: {dropped} staged rows of repeated"
                                 f" dates dropped, {len(repeated.lines)} expected")
         self.counts.staged -= dropped
-        room = max(self.cap - self.counts.quarantine_stored - len(self.held), 0)
+        room = max(self.cap - self.counts.quarantine_stored, 0)
         lines = repeated.lines[:room].tolist()
         raws = raw_rows(body, game, set(lines))
         self.quarantine([(line, raws[line], repeated.reason(i)) for i, line in enumerate(lines)])
+        self.write_quarantine()
         self.counts.quarantined += dropped - len(lines)
 
 
@@ -195,11 +197,9 @@ def _stage(conn, batch_id, game, source, sha, body: bytes, chunks) -> Staged:
     stager.stage_all(chunks)
     stager.drop_repeated_dates(body, game)
     counts = stager.counts
-    with conn.pipeline():  # the quarantine rows and the counts, one round trip
-        stager.write_quarantine()
-        run_sql(conn, "bronze/count_batch.sql", {
-            "batch_id": batch_id, "rows_read": counts.rows_read,
-            "quarantined": counts.quarantined, "quarantine_stored": counts.quarantine_stored})
+    run_sql(conn, "bronze/count_batch.sql", {
+        "batch_id": batch_id, "rows_read": counts.rows_read,
+        "quarantined": counts.quarantined, "quarantine_stored": counts.quarantine_stored})
     return counts
 
 
@@ -397,18 +397,14 @@ def check(conn, game_id: str, batch_id: str) -> list[CheckResult]:
     """The gate on a staged batch: SQL audits, then GX on its staged draws."""
     game = get_game(game_id)
     t0 = time.perf_counter()
-    # One round trip for the three queries (pipeline mode): the audits are sent, and the
-    # expectations query's fetch takes every result back; then each is read in turn.
-    with conn.pipeline():
-        counts = bronze_audits.send_batch_counts(conn, batch_id)
-        missing = bronze_audits.send_missing_draw_dates(conn, game, batch_id)
-        expectations = validate_staged(conn, game, batch_id)
-    results = bronze_audits.batch_counts_of(conn, batch_id, counts)
+    results = bronze_audits.batch_counts(conn, batch_id)
     staged = results[-1].observed_value["staged"]
-    results.append(bronze_audits.missing_draw_dates_of(missing))
-    log.info("bronze gate: %d rows, audits and expectations %.3fs", staged,
-             time.perf_counter() - t0)
-    return results + expectations
+    results.append(bronze_audits.missing_draw_dates(conn, game, batch_id))
+    t1 = time.perf_counter()
+    results += validate_staged(conn, game, batch_id)
+    log.info("bronze gate: %d rows, SQL audits %.3fs, expectations %.3fs", staged, t1 - t0,
+             time.perf_counter() - t1)
+    return results
 
 
 def check_published(conn, game_id: str, partition: str | None) -> list[CheckResult]:
