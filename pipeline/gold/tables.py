@@ -31,6 +31,10 @@ TABLES = {
     "staging.prediction_results": RESULT_COLUMNS + ("staging_id",),
     "staging.model_performance": PERFORMANCE_COLUMNS + ("staging_id",),
     "staging.verdict_summary": SUMMARY_COLUMNS + ("staging_id",),
+    "staging.calibration_sums": (
+        "model_name", "game", "target_draw_date", "model_run_id", "draw_record_hash",
+        "white_numbers", "white_log_loss_units", "white_brier_units", "special_numbers",
+        "special_log_loss_units", "special_brier_units", "staging_id"),
     "gold.era_baselines": (
         "game", "era", "era_end", "white_max", "special_max", "ticket_price_usd",
         "expected_white_matches", "expected_special_hit_rate", "any_prize_probability",

@@ -4,10 +4,6 @@
 -- kept), then keeping the stale (model, draw)s' groups, instead of probing the scores' index
 -- once per (model, draw) (pipeline/gold/evaluate.py picks the file by the stale count). Grain,
 -- units and exactness: stage_calibration_sums.sql; the same integers whichever file ran.
-insert into staging.calibration_sums (
-    model_name, game, target_draw_date, model_run_id, draw_record_hash, white_numbers,
-    white_log_loss_units, white_brier_units, special_numbers, special_log_loss_units,
-    special_brier_units, staging_id)
 with stale as (
     select r.model_name, r.target_draw_date, min(r.model_run_id::text)::uuid as model_run_id,
            min(r.draw_record_hash) as draw_record_hash
@@ -40,7 +36,7 @@ with stale as (
 )
 select k.model_name, %(game)s, k.target_draw_date, k.model_run_id, k.draw_record_hash,
        w.n_numbers, w.log_loss_units, w.brier_units,
-       x.n_numbers, x.log_loss_units, x.brier_units, %(staging_id)s
+       x.n_numbers, x.log_loss_units, x.brier_units
 from stale k
 left join sums w on w.model_name = k.model_name and w.target_draw_date = k.target_draw_date
                 and w.ball_type = 'white'
