@@ -21,6 +21,7 @@ STEPS = {
                                        "predictions_inserted", "scores_inserted",
                                        "orphans_dropped", "before_commit"],
     "gold/publish_evaluate.sql": ["staged", "archived", "removed", "upserted",
+                                  "calibration_sums_removed", "calibration_sums_inserted",
                                   "performance_deleted", "performance_inserted",
                                   "reference_deleted", "reference_copied", "frequencies_copied",
                                   "before_commit"],
