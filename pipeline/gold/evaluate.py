@@ -88,9 +88,9 @@ def _stage(conn, game, staging_id: uuid.UUID, preload: threading.Thread | None =
     stale, staged = run_sql(conn, "gold/calibration_stale.sql", params).fetchone()
     if stale:
         # one scan of the game's scores beats an index probe per (model, draw) from about a
-        # quarter of them on (a first evaluate: all); the two files write the same integers
-        sums = run_sql(conn, "gold/stage_calibration_sums_all.sql" if stale * 4 >= staged
-                       else "gold/stage_calibration_sums.sql", params).fetchall()
+        # quarter of them on (a first evaluate: all); both ways give the same integers
+        sums = run_sql(conn, "gold/stage_calibration_sums.sql",
+                       {**params, "scan": stale * 4 >= staged}).fetchall()
         copy_rows(conn, "staging.calibration_sums", (row + (staging_id,) for row in sums))
         run_sql(conn, "gold/analyze_calibration_sums.sql")
     calibration = run_sql(conn, "gold/calibration_by_draw.sql", params).fetchall()

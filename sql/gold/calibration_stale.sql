@@ -1,7 +1,7 @@
 -- How many of the run's staged (model, draw)s have calibration sums to recompute (none stored,
 -- or stored from another model run or draw revision), and how many there are: evaluate picks
--- stage_calibration_sums.sql (few: index probes) or stage_calibration_sums_all.sql (many: one
--- scan of the game's scores). Grain: one row.
+-- how stage_calibration_sums.sql reads the scores (few: index probes; many: one scan of the
+-- game's scores). Grain: one row.
 select count(*) filter (where not exists (
            select 1 from gold.calibration_sums c
            where c.game = %(game)s and c.model_name = r.model_name

@@ -14,7 +14,11 @@
 -- and a stored sum equals a recomputed one. The rounding is below 2^-53 per term, under a
 -- float8's own rounding of a sum this size.
 -- Cost: ~95 score rows are read per recomputed (model, draw): all of them on a game's first
--- evaluate, only the rescored or corrected ones afterwards (none on a rerun). A run's tickets
+-- evaluate, only the rescored or corrected ones afterwards (none on a rerun). How they are read
+-- is %(scan)s (evaluate sets it from calibration_stale.sql's counts): false probes the scores'
+-- key once per stale (model, draw); true reads the game's scores once with hash joins, cheaper
+-- from about a quarter of them on (a first evaluate). The branch not chosen is a constant-false
+-- filter, pruned when the statement is planned, so each plan is that of its own query. A run's tickets
 -- of one (model, draw) share one model run (silver replaces them together), so the smallest
 -- run id stands for them; if they ever did not, the sums would be recomputed every run.
 with stale as (
@@ -28,6 +32,22 @@ with stale as (
                         and c.model_run_id = r.model_run_id
                         and c.draw_record_hash = r.draw_record_hash)
     group by r.model_name, r.target_draw_date
+), scored as (
+    select s.model_name, s.target_draw_date, s.ball_type, s.score, s.number,
+           d.white_1, d.white_2, d.white_3, d.white_4, d.white_5, d.special_ball
+    from stale k
+    join silver.prediction_scores s
+      on s.model_name = k.model_name and s.game = %(game)s
+     and s.target_draw_date = k.target_draw_date
+    join bronze.draws d on d.game = %(game)s and d.draw_date = k.target_draw_date
+    where not %(scan)s
+    union all
+    select s.model_name, s.target_draw_date, s.ball_type, s.score, s.number,
+           d.white_1, d.white_2, d.white_3, d.white_4, d.white_5, d.special_ball
+    from silver.prediction_scores s
+    join bronze.draws d on d.draw_date = s.target_draw_date
+    where %(scan)s and s.game = %(game)s and d.game = %(game)s
+      and s.model_name = any(array(select distinct k.model_name from stale k))
 ), sums as (
     select s.model_name, s.target_draw_date, s.ball_type, count(*) as n_numbers,
            sum(((case when s.drawn then -ln(s.p) else -ln(1 - s.p) end)
@@ -38,13 +58,9 @@ with stale as (
         select s.model_name, s.target_draw_date, s.ball_type,
                greatest(least(s.score, 1 - 1e-12), 1e-12) as p,
                case when s.ball_type = 'white'
-                    then s.number in (d.white_1, d.white_2, d.white_3, d.white_4, d.white_5)
-                    else s.number = d.special_ball end as drawn
-        from stale k
-        join silver.prediction_scores s
-          on s.model_name = k.model_name and s.game = %(game)s
-         and s.target_draw_date = k.target_draw_date
-        join bronze.draws d on d.game = %(game)s and d.draw_date = k.target_draw_date
+                    then s.number in (s.white_1, s.white_2, s.white_3, s.white_4, s.white_5)
+                    else s.number = s.special_ball end as drawn
+        from scored s
     ) s
     group by s.model_name, s.target_draw_date, s.ball_type
 )
