@@ -138,8 +138,8 @@ class Wap:
     def _check_staged(self, conn, params: dict, expected: tuple, what: str,
                       cleared_by: str) -> list:
         """The publish file's `staged` step: its counts must equal `expected`."""
-        name, statements = publish_steps(self.sql)[0]
-        cursors = run_step(conn, f"{self.sql}#{name}", statements, params)
+        cursors = run_step(conn, f"{self.sql}#{STAGED}", dict(publish_steps(self.sql))[STAGED],
+                           params)
         staged = tuple(cursors[0].fetchone())
         if staged != tuple(expected):
             raise PipelineError(f"staged {what} {staged} differ from what was written "
