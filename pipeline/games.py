@@ -102,6 +102,16 @@ class Game:
         raise ConfigError(f"game {self.id!r} has no draw day in the two weeks after {after}")
 
 
+def by_date(days, starts: list[dt.date], values: list):
+    """values[i] for the last start <= each day, None before the first start: a rule (era,
+    schedule, range) of many dates at once (`days`: numpy datetime64[D])."""
+    import numpy as np  # only the callers holding arrays pay for it
+
+    idx = np.searchsorted(np.array(starts, dtype="datetime64[D]"), days, side="right") - 1
+    table = np.array([*values, None], dtype=object)
+    return table[np.where(idx >= 0, idx, len(values))]
+
+
 MAX_FILE_BYTES = 1 << 20  # 1 MiB: hundreds of games; a bigger "games file" is a mistake
 
 

@@ -46,7 +46,7 @@ from pipeline.bronze.batch import Rows, StagedIndex, iter_chunks, raw_rows, repe
 from pipeline.bronze.read import read_source
 from pipeline.db import connect, load_sql, run_sql
 from pipeline.errors import PipelineError
-from pipeline.games import WEEKDAYS, Game, get_game
+from pipeline.games import WEEKDAYS, Game, by_date, get_game
 from pipeline.quality import gate, gx_runner, partitions
 from pipeline.quality.gate import Spec, expect_greater
 from pipeline.quality.results import CheckResult, GateFailedError
@@ -274,15 +274,6 @@ SAMPLE_COLUMNS = ["line_no", "draw_date", *WHITES, "special_ball", "multiplier",
                   "rule_era", "rule_white_max", "rule_special_max", "weekday"]
 
 
-def _lookup(days, starts: list[dt.date], values: list):
-    """values[i] for the last start <= day, None before the first start (vectorised)."""
-    import numpy as np
-
-    idx = np.searchsorted(np.array(starts, dtype="datetime64[D]"), days, side="right") - 1
-    table = np.array([*values, None], dtype=object)
-    return table[np.where(idx >= 0, idx, len(values))]
-
-
 def add_rule_columns(frame, game: Game):
     """The rules of each row's draw date, as columns GX can compare the row with."""
     import pandas as pd
@@ -290,11 +281,11 @@ def add_rule_columns(frame, game: Game):
     dates = pd.to_datetime(frame["draw_date"])
     days = dates.to_numpy(dtype="datetime64[D]")
     starts = [e.start for e in game.eras]
-    frame["rule_era"] = _lookup(days, starts, [e.name for e in game.eras])
+    frame["rule_era"] = by_date(days, starts, [e.name for e in game.eras])
     for col, attr in (("rule_white_min", "white_min"), ("rule_white_max", "white_max"),
                       ("rule_special_min", "special_min"), ("rule_special_max", "special_max")):
-        frame[col] = pd.to_numeric(_lookup(days, starts, [getattr(e, attr) for e in game.eras]))
-    frame["rule_schedule"] = _lookup(days, [s.start for s in game.schedules],
+        frame[col] = pd.to_numeric(by_date(days, starts, [getattr(e, attr) for e in game.eras]))
+    frame["rule_schedule"] = by_date(days, [s.start for s in game.schedules],
                                      [s.start.isoformat() for s in game.schedules])
     frame["weekday"] = dates.dt.dayofweek.map(dict(enumerate(WEEKDAYS))).astype(object)
     # "<era>:<multiplier>" and "<schedule>:<weekday>": one in-set expectation checks every

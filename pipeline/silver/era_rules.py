@@ -1,21 +1,13 @@
 """The game definition's rules as columns beside each row, so one GX expectation checks every era.
 
-Like the bronze suite's rule columns: a row dated D gets the era of D and that era's ranges (and
-the range epoch each ball type's counts start from), looked up from games.toml by date.
+Like bronze's rule columns (its gate, bronze/ingest.py): a row dated D gets the era of D and
+that era's ranges (and the range epoch each ball type's counts start from), looked up from
+games.toml by date (games.by_date).
 """
 
 from __future__ import annotations
 
-import numpy as np
-
-from pipeline.games import Game
-
-
-def lookup(days, starts: list, values: list):
-    """values[i] for the last start <= day, None before the first start (vectorised)."""
-    idx = np.searchsorted(np.array(starts, dtype="datetime64[D]"), days, side="right") - 1
-    table = np.array([*values, None], dtype=object)
-    return table[np.where(idx >= 0, idx, len(values))]
+from pipeline.games import Game, by_date
 
 
 def add_era_columns(frame, game: Game, date_column: str):
@@ -26,12 +18,12 @@ def add_era_columns(frame, game: Game, date_column: str):
 
     days = pd.to_datetime(frame[date_column]).to_numpy(dtype="datetime64[D]")
     starts = [e.start for e in game.eras]
-    frame["rule_era"] = lookup(days, starts, [e.name for e in game.eras])
+    frame["rule_era"] = by_date(days, starts, [e.name for e in game.eras])
     for ball in ("white", "special"):
         for i, side in enumerate(("min", "max")):
             frame[f"rule_{ball}_{side}"] = pd.to_numeric(
-                lookup(days, starts, [ball_range(e, ball)[i] for e in game.eras]))
-        frame[f"rule_{ball}_from"] = lookup(days, starts, epoch_starts(game, ball))
+                by_date(days, starts, [ball_range(e, ball)[i] for e in game.eras]))
+        frame[f"rule_{ball}_from"] = by_date(days, starts, epoch_starts(game, ball))
     return frame
 
 
@@ -39,7 +31,7 @@ def sql_columns(game: Game, params: dict, date_column: str,
                 columns: tuple[str, ...] | None = None):
     """add_era_columns' rule_era and rule_<ball>_<min|max> as CASEs on `q.<date_column>`, for
     a query that wraps the audited rows as `q` (the game file's era starts and values bound
-    into `params`); null before the first era, as lookup(). `columns` picks some of them."""
+    into `params`); null before the first era, as by_date(). `columns` picks some of them."""
     from psycopg import sql
 
     from pipeline.silver.eras import ball_range
