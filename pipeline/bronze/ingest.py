@@ -48,7 +48,7 @@ from pipeline.db import connect, load_sql, run_sql
 from pipeline.errors import PipelineError
 from pipeline.games import WEEKDAYS, Game, by_date, get_game
 from pipeline.quality import gate, gx_runner, partitions
-from pipeline.quality.gate import Spec, expect_greater
+from pipeline.quality.gate import Spec, expect, expect_greater
 from pipeline.quality.results import CheckResult, GateFailedError
 from pipeline.settings import settings
 from pipeline.wap import Wap
@@ -303,25 +303,21 @@ def expectation_specs(game: Game) -> list[Spec]:
     allowed_multipliers = [f"{e.name}:{m}" for e in game.eras for m in e.multipliers]
     draw_days = [f"{s.start.isoformat()}:{WEEKDAYS[d]}" for s in game.schedules
                  for d in sorted(s.weekdays)]
-
     return [
-        Spec("expect_column_values_to_be_in_set", {"column": "game", "value_set": [game.id]}),
-        Spec("expect_compound_columns_to_be_unique", {"column_list": ["game", "draw_date"]}),
-        Spec("expect_column_values_to_not_be_null", {"column": "rule_era"}),
-        Spec("expect_column_pair_values_to_be_equal", {"column_A": "era",
-                                                       "column_B": "rule_era"}),
-        Spec("expect_select_column_values_to_be_unique_within_record",
-             {"column_list": WHITES}),
+        expect("column_values_to_be_in_set", column="game", value_set=[game.id]),
+        expect("compound_columns_to_be_unique", column_list=["game", "draw_date"]),
+        expect("column_values_to_not_be_null", column="rule_era"),
+        expect("column_pair_values_to_be_equal", column_A="era", column_B="rule_era"),
+        expect("select_column_values_to_be_unique_within_record", column_list=WHITES),
         *[expect_greater(hi, lo) for lo, hi in zip(WHITES, WHITES[1:], strict=False)],
         # With whites ascending, white_1 >= min and white_5 <= max bound all five.
         expect_greater("white_1", "rule_white_min", or_equal=True),
         expect_greater("rule_white_max", "white_5", or_equal=True),
         expect_greater("special_ball", "rule_special_min", or_equal=True),
         expect_greater("rule_special_max", "special_ball", or_equal=True),
-        Spec("expect_column_values_to_be_in_set", {"column": "era_multiplier",
-                                                   "value_set": allowed_multipliers}),
-        Spec("expect_column_values_to_be_in_set", {"column": "schedule_weekday",
-                                                   "value_set": draw_days}),
+        expect("column_values_to_be_in_set", column="era_multiplier",
+               value_set=allowed_multipliers),
+        expect("column_values_to_be_in_set", column="schedule_weekday", value_set=draw_days),
     ]
 
 

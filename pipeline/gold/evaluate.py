@@ -43,7 +43,7 @@ from pipeline.gold.prizes import baseline, classify
 from pipeline.gold.reference import baseline_rows, prize_tier_rows
 from pipeline.gold.tables import PERFORMANCE_COLUMNS, SUMMARY_COLUMNS, copy_rows
 from pipeline.quality import gate, gx_runner, partitions
-from pipeline.quality.gate import Spec
+from pipeline.quality.gate import Spec, expect
 from pipeline.quality.results import CheckResult
 from pipeline.silver import era_rules
 from pipeline.wap import Wap
@@ -204,22 +204,20 @@ def tier_combinations(conn, params: dict):
 def result_specs(game: Game) -> list[Spec]:
     """The expectations on the results, the same for every evaluate of `game`."""
     return [
-        Spec("expect_column_values_to_be_in_set", {"column": "game", "value_set": [game.id]}),
-        *[Spec("expect_column_values_to_not_be_null", {"column": c})
+        expect("column_values_to_be_in_set", column="game", value_set=[game.id]),
+        *[expect("column_values_to_not_be_null", column=c)
           for c in ("model_name", "target_draw_date", "ticket", "era", *WHITES, "special_ball",
                     "white_matches", "special_match", "draw_record_hash")],
-        Spec("expect_compound_columns_to_be_unique", {"column_list": KEY}),
-        Spec("expect_column_values_to_be_between",
-             {"column": "white_matches", "min_value": 0, "max_value": 5}),
-        Spec("expect_column_values_to_be_in_set",
-             {"column": "special_match", "value_set": [True, False]}),
-        Spec("expect_column_pair_values_to_be_equal", {"column_A": "era", "column_B": "rule_era"}),
+        expect("compound_columns_to_be_unique", column_list=KEY),
+        expect("column_values_to_be_between", column="white_matches", min_value=0, max_value=5),
+        expect("column_values_to_be_in_set", column="special_match", value_set=[True, False]),
+        expect("column_pair_values_to_be_equal", column_A="era", column_B="rule_era"),
     ]
 
 
 def tier_specs(game: Game) -> list[Spec]:
-    return [Spec("expect_column_values_to_be_in_set",
-                 {"column": "outcome", "value_set": allowed_outcomes(game)})]
+    return [expect("column_values_to_be_in_set", column="outcome",
+                   value_set=allowed_outcomes(game))]
 
 
 def with_outcomes(tiers):
