@@ -15,6 +15,13 @@ draw here), so the write and the gate grow with targets x models x numbers.
 ratio: the smallest size's rate over this one's, as harness.emit computes it against the
 smallest size scaled to this size (1.0 = linear); per_row_vs_smallest: seconds per target draw
 over the smallest size's (1.0 = linear, above 1 = super-linear).
+
+`backtest_scale.scores_insert_floor`, after each size's backtest: the published score rows
+copied again by one bare `INSERT ... SELECT` from a copy already sorted in key order into an
+empty copy of silver.prediction_scores with its primary key (`keyed_seconds`) and without it
+(`unkeyed_seconds`): no Python, no staging, no gate. What writing
+the published table costs whatever the code around it does, per target draw (`floor_ms_per_draw`,
+the keyed insert) and as a share of the backtest (`floor_share`).
 """
 
 from __future__ import annotations
@@ -65,6 +72,28 @@ def _backtest_all(dates: dict) -> dict:
     return {**totals, "game_seconds": per_game}
 
 
+def _insert_floor(url: str) -> dict:
+    import psycopg
+
+    out = {}
+    with psycopg.connect(url, autocommit=True) as conn:
+        # Sorted once, untimed: the timed inserts then read rows already in key order, as the
+        # publish does, without a sort of their own.
+        conn.execute("create unlogged table bench_scores_sorted as select * from "
+                     "silver.prediction_scores "
+                     "order by model_name, game, target_draw_date, ball_type, number")
+        for label, ddl in (("keyed", "(like silver.prediction_scores including all)"),
+                           ("unkeyed", "(like silver.prediction_scores)")):
+            conn.execute(f"create table bench_scores_floor {ddl}")
+            start = time.perf_counter()
+            conn.execute("insert into bench_scores_floor select * from bench_scores_sorted")
+            out[f"{label}_seconds"] = round(time.perf_counter() - start, 3)
+            conn.execute("drop table bench_scores_floor")
+        out["rows"] = conn.execute("select count(*) from bench_scores_sorted").fetchone()[0]
+        conn.execute("drop table bench_scores_sorted")
+    return out
+
+
 def run(rows: int | None) -> None:
     smallest = None  # (target draws, seconds) of the ladder's first size
     for size in sizes(rows):
@@ -91,3 +120,9 @@ def run(rows: int | None) -> None:
                      seconds_per_draw=round(per_draw, 5),
                      per_row_vs_smallest=round(per_draw / (smallest[1] / smallest[0]), 3),
                      gate_share=round(m["gate_seconds"] / m["seconds"], 4))
+                floor = _insert_floor(url)
+                emit("backtest_scale.scores_insert_floor", n,
+                     {"seconds": floor["keyed_seconds"]}, models=MODELS,
+                     score_rows=floor["rows"], unkeyed_seconds=floor["unkeyed_seconds"],
+                     floor_ms_per_draw=round(1000 * floor["keyed_seconds"] / n, 3),
+                     floor_share=round(floor["keyed_seconds"] / m["seconds"], 4))
