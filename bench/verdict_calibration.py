@@ -47,7 +47,8 @@ def _game():
 
 
 def _calibration_rows(scores, tl) -> list[tuple]:
-    """sql/gold/calibration_by_draw.sql's rows, computed from the in-memory scores."""
+    """Calibration rows (pipeline/gold/calibration.py COLUMNS), computed from the in-memory
+    scores."""
     index = {str(d): i for i, d in enumerate(np.datetime_as_string(tl.dates, unit="D"))}
     era = tl.game.eras[0].name
     rows = []

@@ -23,6 +23,27 @@ def calibration_frame(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
+def rows_from_draw_sums(rows: list[tuple], offset: int) -> list[tuple]:
+    """COLUMNS rows (one per model, draw and ball type with scores, ordered by model, draw and
+    ball type) from sql/gold/staged_draws.sql's rows: model_name, era and target_draw_date at
+    0, 2 and 3, the draw's (numbers, log loss sum, Brier sum) of white then special from
+    `offset` on, rows ordered by model and draw. A (model, draw) on several rows (tickets under
+    more than one configuration) counts once, as its sums are one."""
+    out, seen = [], set()
+    for r in rows:
+        key = (r[0], r[3])
+        if key in seen:
+            continue
+        seen.add(key)
+        white, special = r[offset:offset + 3], r[offset + 3:offset + 6]
+        # 'special' sorts before 'white'
+        if special[0] is not None:
+            out.append((r[0], r[3], r[2], "special", *special))
+        if white[0] is not None:
+            out.append((r[0], r[3], r[2], "white", *white))
+    return out
+
+
 def uniform_sums(n_numbers: int, drawn: int) -> tuple[float, float]:
     """(log loss sum, Brier sum) over one draw's numbers for the uniform probability."""
     p = drawn / n_numbers

@@ -37,8 +37,14 @@ from psycopg import sql
 from pipeline.db import connect, load_sql, lock_key, run_sql
 from pipeline.games import Game, get_game
 from pipeline.gold import verdicts
+from pipeline.gold.calibration import rows_from_draw_sums
 from pipeline.gold.frequency import number_frequencies
-from pipeline.gold.performance import outcome_params, per_draw_from_totals, performance_rows
+from pipeline.gold.performance import (
+    TOTALS,
+    outcome_params,
+    per_draw_from_totals,
+    performance_rows,
+)
 from pipeline.gold.prizes import baseline, classify
 from pipeline.gold.reference import baseline_rows, prize_tier_rows
 from pipeline.gold.tables import PERFORMANCE_COLUMNS, SUMMARY_COLUMNS, copy_rows
@@ -77,25 +83,26 @@ def _stage(conn, game, staging_id: uuid.UUID, preload: threading.Thread | None =
     scored = run_sql(conn, "gold/score_predictions.sql",
                      {**params, **outcome_params(game)}).rowcount
     run_sql(conn, "gold/analyze_scored_results.sql")
+    draws = run_sql(conn, "gold/draws_of_game.sql", params).fetchall()
+    # calibration: the sums of the (model, draw)s whose model run or draw changed, then every
+    # staged (model, draw)'s sums (the stored ones for the rest: gold.calibration_sums)
+    stale, staged, models = run_sql(conn, "gold/calibration_stale.sql", params).fetchone()
+    if stale:
+        # one scan of the stale models' scores beats an index probe per (model, draw) from
+        # about a quarter of them on (a first evaluate: all); both ways give the same integers
+        run_sql(conn, "gold/stage_calibration_sums.sql",
+                {**params, "scan": stale * 4 >= staged, "models": models})
+        run_sql(conn, "gold/stage_calibration_sums_copy.sql", params)
+        run_sql(conn, "gold/analyze_calibration_sums.sql")
+    # per-draw totals, each draw's calibration sums beside them
     totals = run_sql(conn, "gold/staged_draws.sql", params).fetchall()
+    calibration = rows_from_draw_sums(totals, len(TOTALS))
     # (model, draw)s with several tickets are rare (the shipped config plays one): their
     # tickets are read only when the totals show one
     shared = (run_sql(conn, "gold/staged_shared_tickets.sql", params).fetchall()
               if any(row[4] > 1 for row in totals) else [])
-    draws = run_sql(conn, "gold/draws_of_game.sql", params).fetchall()
-    # calibration: the sums of the (model, draw)s whose model run or draw changed, then every
-    # staged (model, draw)'s sums (the stored ones for the rest: gold.calibration_sums)
-    stale, staged = run_sql(conn, "gold/calibration_stale.sql", params).fetchone()
-    if stale:
-        # one scan of the game's scores beats an index probe per (model, draw) from about a
-        # quarter of them on (a first evaluate: all); both ways give the same integers
-        sums = run_sql(conn, "gold/stage_calibration_sums.sql",
-                       {**params, "scan": stale * 4 >= staged}).fetchall()
-        copy_rows(conn, "staging.calibration_sums", (row + (staging_id,) for row in sums))
-        run_sql(conn, "gold/analyze_calibration_sums.sql")
-    calibration = run_sql(conn, "gold/calibration_by_draw.sql", params).fetchall()
-    configs = {str(run): (cid, text) for run, cid, text in
-               run_sql(conn, "gold/model_configs.sql", params).fetchall()}
+    configs = {cid: (cid, text) for cid, text in
+               run_sql(conn, "gold/model_config_texts.sql", params).fetchall()}
     if preload is not None:
         preload.join()
     perf, verdict = performance_rows(game, None, [d[0] for d in draws], calibration, configs,

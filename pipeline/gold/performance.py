@@ -151,7 +151,8 @@ def per_draw_from_totals(totals: list[tuple], tickets: list[tuple], game: Game) 
     with several give its pmfs and their prizes are summed by the same pandas groupby, in
     ticket order, as per_draw sums them. Only those draws' tickets reach Python.
     """
-    out = pd.DataFrame(totals, columns=TOTALS)
+    # staged_draws.sql's columns after TOTALS are calibration's (calibration.py)
+    out = pd.DataFrame([r[:len(TOTALS)] for r in totals], columns=TOTALS)
     if out["config_id"].isna().any():
         raise ValueError("a prediction's model run is missing from silver.model_runs")
     out = out.sort_values(KEYS, kind="stable", ignore_index=True)
@@ -172,10 +173,13 @@ def per_draw_from_totals(totals: list[tuple], tickets: list[tuple], game: Game) 
     starts = dict(zip(firsts[KEYS].itertuples(index=False, name=None), firsts.index.tolist(),
                       strict=True))
     single: dict = {}
+    eras: dict = {}  # era_named per row (an isoformat per era tried) was a third of this loop
     white_pmfs, special_pmfs = [], []
     for key, k in zip(out[KEYS].itertuples(index=False, name=None), out["k"].tolist(),
                       strict=True):
-        era = game.era_named(key[2])
+        era = eras.get(key[2])
+        if era is None:
+            era = eras[key[2]] = game.era_named(key[2])
         if k == 1:
             if era.name not in single:
                 single[era.name] = (
@@ -267,7 +271,8 @@ def performance_rows(game: Game, results: list[tuple] | pd.DataFrame | None, dra
 
     `results` are result tuples (RESULT_COLUMNS order) or a DataFrame holding at least the
     columns per_draw reads, or None with `draws`, per_draw's frame already built
-    (per_draw_from_totals); `configs` maps model_run_id to (config_id, config JSON text).
+    (per_draw_from_totals); `configs` maps model_run_id to (config_id, config JSON text)
+    (with `draws`, only its values are read: evaluate keys it by config_id).
     """
     if draws is None:
         draws = (per_draw(results, game, {run: c[0] for run, c in configs.items()})

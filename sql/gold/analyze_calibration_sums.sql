@@ -1,3 +1,3 @@
 -- Planner statistics of the run's recomputed calibration sums (none on a rerun, every
--- (model, draw) on a first evaluate) before calibration_by_draw.sql and the publish join them.
+-- (model, draw) on a first evaluate) before staged_draws.sql and the publish join them.
 analyze staging.calibration_sums
