@@ -10,6 +10,14 @@ def configure(parser):
     add_skip_checks(parser)
 
 
+def libraries(args) -> tuple[str, ...]:
+    """Modules run() imports that `run` may import early, in the background."""
+    from pipeline.silver.models.registry import parse_models
+    from pipeline.silver.walkforward import libraries
+
+    return libraries(parse_models(args.models, config_from_args(args)))
+
+
 def run(args) -> dict:
     from pipeline.runs import step_run
     from pipeline.silver.predict import predict

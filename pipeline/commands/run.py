@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import importlib
 import logging
+import threading
 import time
 
 from pipeline.commands.options import add_game, iso_date
@@ -54,6 +55,35 @@ def _step(argv: tuple[str, ...]):
     return module, args
 
 
+def _libraries(module, args) -> tuple[str, ...]:
+    return module.libraries(args) if hasattr(module, "libraries") else ()
+
+
+def _preload(names: list[str]) -> threading.Thread:
+    """Import the later steps' heavy libraries (scikit-learn, scipy: ~1 s) in a thread while the
+    first steps mostly wait on PostgreSQL, instead of after them.
+
+    What the thread imports must not be imported by the main thread at the same time (two
+    threads importing one package, each from another side of its import cycles, can deadlock):
+    pandas and psycopg, which both sides import, are imported here first; the thread is joined
+    before the first step that uses its libraries, and before that step forks.
+    """
+    import pandas  # noqa: F401
+
+    import pipeline.db  # noqa: F401  (psycopg)
+
+    def load():
+        for name in names:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - the step importing it reports the failure
+                return
+
+    thread = threading.Thread(target=load, name="run-preload", daemon=True)
+    thread.start()
+    return thread
+
+
 def run(args) -> dict:
     from pipeline.games import get_game
     from pipeline.orchestration.params import validate_params
@@ -70,13 +100,18 @@ def run(args) -> dict:
     params = validate_params(game, raw)
     logical = args.logical_date or dt.datetime.now(dt.UTC)
     calls = plan(game, params, logical, dt.datetime.now(dt.UTC))  # complete before any step
+    parsed = {call.task_id: _step(call.argv) for call in calls if call.argv is not None}
+    needs = {task: _libraries(*step) for task, step in parsed.items()}
+    preload = _preload(list(dict.fromkeys(m for names in needs.values() for m in names)))
     steps = []
     for call in calls:
         if call.argv is None:
             log.info("%s skipped: %s", call.task_id, call.skip_reason)
             steps.append({"step": call.task_id, "skipped": call.skip_reason})
             continue
-        module, step_args = _step(call.argv)
+        module, step_args = parsed[call.task_id]
+        if needs[call.task_id]:
+            preload.join()  # before the step imports them (and before predict forks its fits)
         log.info("%s: python -m pipeline %s", call.task_id, " ".join(call.argv))
         started = time.perf_counter()
         result = module.run(step_args)

@@ -7,6 +7,7 @@ after its target. Output: DataFrames shaped like staging.model_runs/predictions/
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import uuid
@@ -199,16 +200,24 @@ def _frames(name, tl, feats, plan, probs, run_ids, n_tickets, seed):
     return predictions, blocks
 
 
+# The trainable models' libraries: scikit-learn, and the scipy.stats it imports (~1 s a process).
+TRAINABLE_LIBRARIES = ("sklearn.ensemble", "sklearn.linear_model")
+
+
+def libraries(names: list[str]) -> tuple[str, ...]:
+    """The modules fitting these models imports (none for score-only models)."""
+    return TRAINABLE_LIBRARIES if any(model_class(n).trainable for n in names) else ()
+
+
 def predict(tl: Timeline, feats: dict[str, BallFeatures], plan: Plan, names: list[str],
             config: dict, code_version: str) -> Output:
     if len(plan.targets) == 0 or plan.targets.min() < 1 or (plan.fit_points > plan.targets).any():
         raise ValueError("every target needs history before it and a fit point not after it")
     from threadpoolctl import threadpool_limits
 
-    if any(model_class(name).trainable for name in names):
-        # Load sklearn's OpenMP/BLAS first: threadpoolctl only limits libraries already loaded.
-        import sklearn.ensemble  # noqa: F401
-        import sklearn.linear_model  # noqa: F401
+    # Load sklearn's OpenMP/BLAS first: threadpoolctl only limits libraries already loaded.
+    for module in libraries(names):
+        importlib.import_module(module)
     with threadpool_limits(limits=1):  # small fits: threads only add overhead (and spin-wait
         # badly when the host is busy)
         return _predict(tl, feats, plan, names, config, code_version)
