@@ -13,6 +13,8 @@
 -- a text key sorts by collation, several times slower) and one window pass; audited and
 -- recount cells meet in a hash full join (a full join is never a nested loop, whatever the row
 -- estimates); text tuples are built only for the violating cells.
+-- The gate runs it only when features_cells_clean.sql (the same verdict in one cheaper pass)
+-- finds something: this query names the violations and their samples.
 with eras as (
     select * from unnest(%(era_start)s::date[], %(era_end)s::date[], %(white_min)s::int[],
                          %(white_max)s::int[], %(special_min)s::int[], %(special_max)s::int[],

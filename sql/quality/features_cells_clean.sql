@@ -1,0 +1,112 @@
+-- Gate features / the verdict of features_cells_vs_recount.sql in one pass: true when that
+-- query would report nothing (every valid number of the era once per draw from the first
+-- audited draw on, every statistic equal to an independent recount from bronze.draws), false
+-- when it would report something; the gate then runs it for the violations and samples.
+-- Audited rows: one staged write, or the published rows of a date range. One row, one column.
+-- Why cheaper: no cell grid is generated, sorted or joined. Per ball type, number and range
+-- epoch, the positions (rn: place in the epoch) of the bronze draws that drew it, ascending
+-- (~6 per draw). Each audited row meets its draw (hash joins on ~10^4 draws) and its number's
+-- positions, and its statistics are checked in O(1) against them: hits_era = e exactly when
+-- at[e] < rn <= at[e + 1] (positions strictly increase); hits_w = v exactly when at[e - v] <
+-- rn - w <= at[e - v + 1]; draws_since_seen and seen_in_era follow from at[e]. A null or
+-- out-of-bounds subscript fails the check (coalesce(..., false)).
+-- The cells themselves: every row a bronze draw of the span, a known ball type and a number in
+-- its era's range; no cell twice (per draw, ball type and block of 64 numbers, as many rows as
+-- distinct bits of 1 << (number & 63)); as many rows as the span's draws have valid numbers
+-- (distinct cells of the expected set, as many as it holds: the set itself).
+with eras as (
+    select * from unnest(%(era_start)s::date[], %(era_end)s::date[], %(white_min)s::int[],
+                         %(white_max)s::int[], %(special_min)s::int[], %(special_max)s::int[],
+                         %(white_epoch)s::date[], %(special_epoch)s::date[])
+        as e(era_start, era_end, white_min, white_max, special_min, special_max,
+             white_epoch, special_epoch)
+), audited as (
+    select draw_date, ball_type, number, history_from, era_draws_before, hits_10, hits_25,
+           hits_50, hits_100, hits_era, draws_since_seen, seen_in_era
+    from staging.number_features where staging_id = %(staging_id)s
+    union all
+    select draw_date, ball_type, number, history_from, era_draws_before, hits_10, hits_25,
+           hits_50, hits_100, hits_era, draws_since_seen, seen_in_era
+    from silver.number_features
+    where %(published)s and game = %(game)s
+      and draw_date between coalesce(%(date_from)s::date, '-infinity')
+                        and coalesce(%(date_to)s::date, 'infinity')
+), audited_span as (  -- from the indexes (min/max), not a pass over the rows
+    select min(first_day) as first_day, max(last_day) as last_day
+    from (select min(draw_date) as first_day, max(draw_date) as last_day
+          from staging.number_features where staging_id = %(staging_id)s
+          union all
+          select min(draw_date), max(draw_date)
+          from silver.number_features
+          where %(published)s and game = %(game)s
+            and draw_date between coalesce(%(date_from)s::date, '-infinity')
+                              and coalesce(%(date_to)s::date, 'infinity')) s
+), span_epoch as (  -- epochs only move forward: the first audited draw's are the earliest
+    select least(e.white_epoch, e.special_epoch) as first_day
+    from eras e, audited_span s
+    where s.first_day >= e.era_start and (e.era_end is null or s.first_day < e.era_end)
+), draws as (  -- rn: the draw's position in each ball's epoch
+    select b.draw_date, array[b.white_1, b.white_2, b.white_3, b.white_4, b.white_5] as whites,
+           b.special_ball, e.*,
+           row_number() over (partition by e.white_epoch order by b.draw_date) as white_rn,
+           row_number() over (partition by e.special_epoch order by b.draw_date) as special_rn
+    from bronze.draws b
+    join eras e on b.draw_date >= e.era_start and (e.era_end is null or b.draw_date < e.era_end)
+    where b.game = %(game)s and b.draw_date <= (select last_day from audited_span)
+      and b.draw_date >= (select first_day from span_epoch)
+), per_ball as (  -- ball 0 = white, 1 = special
+    select d.draw_date, d.whites, d.special_ball, c.*
+    from draws d
+    cross join lateral (values (0, d.white_min, d.white_max, d.white_epoch, d.white_rn),
+                               (1, d.special_min, d.special_max, d.special_epoch, d.special_rn))
+        c(ball, lo, hi, epoch, rn)
+), expected as (  -- the cells the audited span must hold: each draw's two ranges
+    select coalesce(sum(greatest(hi - lo + 1, 0)), 0) as cells
+    from per_ball where draw_date >= (select first_day from audited_span)
+), hits as (  -- positions (rn) of the draws of a number's epoch that drew it, ascending
+    select ball, number, epoch, array_agg(distinct rn::int order by rn::int) as at
+    from (select 0 as ball, unnest(whites) as number, epoch, rn, lo, hi
+          from per_ball where ball = 0
+          union all
+          select 1, special_ball, epoch, rn, lo, hi from per_ball where ball = 1) h
+    where number between lo and hi
+    group by ball, number, epoch
+), checked as (  -- bounds first (a CASE: subscripts stay small integers), then positions
+    select a.draw_date, a.ball_type, a.number,
+           p.ball is not null and a.number between p.lo and p.hi as valid,
+           coalesce(case when a.hits_era between 0 and p.rn - 1
+                          and a.hits_10 between 0 and a.hits_era
+                          and a.hits_25 between 0 and a.hits_era
+                          and a.hits_50 between 0 and a.hits_era
+                          and a.hits_100 between 0 and a.hits_era then
+               a.history_from = p.epoch and a.era_draws_before = p.rn - 1
+               -- hits_era: how many of the number's positions lie below rn
+               and (a.hits_era = 0 or h.at[a.hits_era] < p.rn)
+               and coalesce(h.at[a.hits_era + 1] >= p.rn, true)
+               and a.draws_since_seen = p.rn - 1 - coalesce(h.at[a.hits_era], 0)
+               and a.seen_in_era = (a.hits_era > 0)
+               -- hits_w: hits_era less how many lie below rn - w
+               and (a.hits_era = a.hits_10 or h.at[a.hits_era - a.hits_10] < p.rn - 10)
+               and coalesce(h.at[a.hits_era - a.hits_10 + 1] >= p.rn - 10, true)
+               and (a.hits_era = a.hits_25 or h.at[a.hits_era - a.hits_25] < p.rn - 25)
+               and coalesce(h.at[a.hits_era - a.hits_25 + 1] >= p.rn - 25, true)
+               and (a.hits_era = a.hits_50 or h.at[a.hits_era - a.hits_50] < p.rn - 50)
+               and coalesce(h.at[a.hits_era - a.hits_50 + 1] >= p.rn - 50, true)
+               and (a.hits_era = a.hits_100 or h.at[a.hits_era - a.hits_100] < p.rn - 100)
+               and coalesce(h.at[a.hits_era - a.hits_100 + 1] >= p.rn - 100, true)
+           end, false) as equal
+    from audited a
+    left join per_ball p
+        on p.draw_date = a.draw_date
+       and p.ball = case a.ball_type when 'white' then 0 when 'special' then 1 end
+    left join hits h on h.ball = p.ball and h.number = a.number and h.epoch = p.epoch
+), grouped as (  -- distinct cells per group: bits of one bigint (numbers 64 to a group)
+    select count(*) filter (where not valid) as invalid,
+           count(*) filter (where valid and not equal) as wrong, count(*) as cells,
+           bit_count(bit_or(1::bigint << (number & 63))::bit(64)) as distinct_cells
+    from checked
+    group by draw_date, ball_type, number >> 6
+)
+select coalesce(sum(g.invalid) = 0 and sum(g.wrong) = 0 and sum(g.cells) = sum(g.distinct_cells)
+                and sum(g.cells) = min(x.cells), true) as clean
+from grouped g, expected x

@@ -1,0 +1,259 @@
+"""The features gate's one-pass verdict (features_cells_clean.sql) against the full recount
+(features_cells_vs_recount.sql): on clean cells and on each kind of damage, the verdict is clean
+exactly when the full recount reports nothing, and the gate's results are the full recount's.
+
+A clean verdict stands in for the full recount, so a damage it missed would pass the gate:
+every damage the full recount reports is tried here, including the ones its counts alone
+cannot see (a cell twice and another missing, a statistic shifted with its windows)."""
+
+from __future__ import annotations
+
+import uuid
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.silver.helpers import cli_json
+
+pytestmark = pytest.mark.integration
+
+LAST = "2025-12-29"  # the staged write's last Monday draw, bound as %(day)s
+DAMAGES = {
+    "missing_cell": [
+        "delete from staging.number_features where staging_id = %(staging_id)s and "
+        "draw_date = %(day)s and ball_type = 'white' and number = 7",
+    ],
+    "missing_draw": [
+        "delete from staging.number_features where staging_id = %(staging_id)s and "
+        "draw_date = '2025-12-27'",
+    ],
+    "cell_twice": [
+        "insert into staging.number_features select * from staging.number_features where "
+        "staging_id = %(staging_id)s and draw_date = %(day)s and ball_type = 'white' and "
+        "number = 3",
+    ],
+    # as many rows as cells: only distinctness tells
+    "cell_twice_another_missing": [
+        "insert into staging.number_features select * from staging.number_features where "
+        "staging_id = %(staging_id)s and draw_date = %(day)s and ball_type = 'white' and "
+        "number = 3",
+        "delete from staging.number_features where staging_id = %(staging_id)s and "
+        "draw_date = '2025-12-27' and ball_type = 'special' and number = 26",
+    ],
+    "cell_twice_another_missing_same_block": [
+        "insert into staging.number_features select * from staging.number_features where "
+        "staging_id = %(staging_id)s and draw_date = %(day)s and ball_type = 'white' and "
+        "number = 3",
+        "delete from staging.number_features where staging_id = %(staging_id)s and "
+        "draw_date = %(day)s and ball_type = 'white' and number = 4",
+    ],
+    "number_out_of_range": [
+        "update staging.number_features set number = 70 where staging_id = %(staging_id)s"
+        " and draw_date = %(day)s and ball_type = 'white' and number = 69",
+    ],
+    "number_zero": [
+        "update staging.number_features set number = 0 where staging_id = %(staging_id)s "
+        "and draw_date = %(day)s and ball_type = 'white' and number = 64",
+    ],
+    "unknown_ball_type": [
+        "update staging.number_features set ball_type = 'bonus' where staging_id = "
+        "%(staging_id)s and draw_date = %(day)s and ball_type = 'white' and number = 5",
+    ],
+    "not_a_draw_date": [
+        "update staging.number_features set draw_date = '2025-12-30' where staging_id = "
+        "%(staging_id)s and draw_date = %(day)s and ball_type = 'white' and number = 5",
+    ],
+    "history_from": [
+        "update staging.number_features set history_from = history_from + 1 where "
+        "staging_id = %(staging_id)s and draw_date = %(day)s and ball_type = 'white' and "
+        "number = 5",
+    ],
+    "era_draws_before": [
+        "update staging.number_features set era_draws_before = era_draws_before - 1 where"
+        " staging_id = %(staging_id)s and draw_date = %(day)s and ball_type = 'white' and"
+        " number = 5",
+    ],
+    # one count up by one where it stays inside its window
+    "hits_10": [
+        "update staging.number_features set hits_10 = hits_10 + 1 where staging_id = "
+        "%(staging_id)s and draw_date = %(day)s and ball_type = 'white' and hits_10 < 10 "
+        "and number = 5",
+    ],
+    "hits_25": [
+        "update staging.number_features set hits_25 = hits_25 + 1 where staging_id = "
+        "%(staging_id)s and draw_date = %(day)s and ball_type = 'white' and hits_25 < 25 "
+        "and number = 5",
+    ],
+    "hits_50": [
+        "update staging.number_features set hits_50 = hits_50 + 1 where staging_id = "
+        "%(staging_id)s and draw_date = %(day)s and ball_type = 'white' and hits_50 < 50 "
+        "and number = 5",
+    ],
+    "hits_100": [
+        "update staging.number_features set hits_100 = hits_100 + 1 where staging_id = "
+        "%(staging_id)s and draw_date = %(day)s and ball_type = 'white' and hits_100 < "
+        "100 and number = 5",
+    ],
+    "hits_10_down": [
+        "update staging.number_features set hits_10 = hits_10 - 1 where staging_id = "
+        "%(staging_id)s and draw_date = %(day)s and ball_type = 'white' and hits_10 > 0",
+    ],
+    "hits_era": [
+        "update staging.number_features set hits_era = hits_era + 1 where staging_id = "
+        "%(staging_id)s and draw_date = %(day)s and ball_type = 'white' and number = 5",
+    ],
+    # the era count and every window shifted together: the windows' lower bounds tell
+    "hits_era_with_windows": [
+        "update staging.number_features set hits_era = hits_era + 1, hits_10 = hits_10 + "
+        "1, hits_25 = hits_25 + 1, hits_50 = hits_50 + 1, hits_100 = hits_100 + 1 where "
+        "staging_id = %(staging_id)s and draw_date = %(day)s and ball_type = 'white' and "
+        "number = 5",
+    ],
+    "hits_era_huge": [
+        "update staging.number_features set hits_era = 2147483647 where staging_id = "
+        "%(staging_id)s and draw_date = %(day)s and ball_type = 'white' and number = 5",
+    ],
+    "draws_since_seen": [
+        "update staging.number_features set draws_since_seen = draws_since_seen + 1 where"
+        " staging_id = %(staging_id)s and draw_date = %(day)s and ball_type = 'white' and"
+        " number = 5",
+    ],
+    "seen_in_era": [
+        "update staging.number_features set seen_in_era = not seen_in_era where "
+        "staging_id = %(staging_id)s and draw_date = %(day)s and ball_type = 'white' and "
+        "number = 5",
+    ],
+    "null_statistic": [
+        "update staging.number_features set hits_50 = null where staging_id = "
+        "%(staging_id)s and draw_date = %(day)s and ball_type = 'white' and number = 5",
+    ],
+    # two numbers' statistics exchanged: every value plausible, each at the wrong number
+    "numbers_swapped": [
+        "update staging.number_features set number = 100 + number where staging_id = "
+        "%(staging_id)s and draw_date = %(day)s and ball_type = 'white' and number in (1,"
+        " 2)",
+        "update staging.number_features set number = 103 - number where staging_id = "
+        "%(staging_id)s and draw_date = %(day)s and ball_type = 'white' and number in "
+        "(101, 102)",
+    ],
+    # the write's first draw: statistics carried in from before the audited span
+    "first_draw_hits_100": [
+        "update staging.number_features set hits_100 = hits_100 + 1 where staging_id = "
+        "%(staging_id)s and draw_date = (select min(draw_date) from "
+        "staging.number_features where staging_id = %(staging_id)s) and ball_type = "
+        "'special' and hits_100 < 100",
+    ],
+}
+
+
+def _stage(conn, first_row: int | None = None) -> tuple[str, dict]:
+    """Stage features of the shipped powerball history (its last 20 draws by default)."""
+    from pipeline.games import get_game
+    from pipeline.quality import partitions
+    from pipeline.silver import features
+    from pipeline.silver.eras import era_sql_params
+    from pipeline.silver.history import load_timeline
+
+    game = get_game("powerball")
+    tl = load_timeline(conn, game)
+    start = len(tl) - 20 if first_row is None else first_row
+    rows = features.to_frame(tl, features.build(tl), first_row=start)
+    marks = pd.DataFrame(
+        {
+            "game": "powerball",
+            "draw_date": np.datetime_as_string(tl.dates[start:], unit="D"),
+            "record_hash": tl.record_hash[start:],
+        }
+    )
+    staging_id = str(uuid.uuid4())
+    features._stage(conn, features.features_wap("powerball", staging_id), rows, marks)
+    return staging_id, {**partitions.staged_params("powerball", staging_id), **era_sql_params(game)}
+
+
+def _both(conn, params: dict) -> tuple[bool, list, list]:
+    """(verdict, the full recount's rows, the gate's results for the two kinds)."""
+    from pipeline.db import run_sql
+    from pipeline.silver import features
+    from pipeline.silver.audit import audit_kinds
+
+    with conn.transaction():
+        run_sql(conn, "quality/silver_gate_memory.sql")
+        verdict = run_sql(conn, features.CELLS_VERDICT_SQL, params).fetchone()[0]
+        rows = run_sql(conn, features.CELLS_SQL, params).fetchall()
+        gate = features.cells_match_recount(conn, params)
+        full = audit_kinds(conn, features.CELLS_SQL, params, features.CELL_KINDS)
+    if rows:  # a failing gate reports exactly what the full recount finds
+        assert [
+            (r.expectation, r.success, r.unexpected_count, r.unexpected_sample) for r in gate
+        ] == [(r.expectation, r.success, r.unexpected_count, r.unexpected_sample) for r in full]
+    else:
+        assert all(r.success and r.unexpected_count == 0 for r in gate)
+    return verdict, rows, gate
+
+
+def test_clean_writes_pass_both_ways(history):
+    from pipeline.db import connect
+
+    with connect() as conn:
+        for first_row in (None, 1):  # the last 20 draws; the whole history (every epoch)
+            _, params = _stage(conn, first_row)
+            verdict, rows, _ = _both(conn, params)
+            assert verdict is True and rows == []
+
+
+@pytest.mark.parametrize("damage", sorted(DAMAGES))
+def test_each_damage_fails_the_verdict_and_the_recount(history, damage):
+    from pipeline.db import connect
+
+    with connect() as conn:
+        staging_id, params = _stage(conn)
+        for statement in DAMAGES[damage]:
+            assert conn.execute(statement, {"staging_id": staging_id, "day": LAST}).rowcount > 0, (
+                statement
+            )
+        conn.commit()
+        verdict, rows, gate = _both(conn, params)
+    assert verdict is False and rows, damage
+    assert not all(r.success for r in gate)
+
+
+def test_damage_at_an_epoch_start_of_a_whole_history_write(history):
+    """The first draw of the 1-69 era: every count is zero; one is not."""
+    from pipeline.db import connect
+
+    with connect() as conn:
+        staging_id, params = _stage(conn, 1)
+        conn.execute(
+            "update staging.number_features set draws_since_seen = 1"
+            " where staging_id = %(staging_id)s and draw_date = '2015-10-07'"
+            " and ball_type = 'white' and number = 69",
+            {"staging_id": staging_id},
+        )
+        conn.commit()
+        verdict, rows, _ = _both(conn, params)
+    assert verdict is False
+    assert [(r[0], str(r[2]), r[4]) for r in rows] == [("recount", "2015-10-07", 69)]
+
+
+def test_published_date_range_mid_epoch(conn, history):
+    """`check features --partition 2025`: the audited span starts inside an epoch."""
+    from pipeline.db import connect
+    from pipeline.games import get_game
+    from pipeline.quality import partitions
+    from pipeline.silver.eras import era_sql_params
+
+    cli_json("features", "--game", "powerball")
+    params = {
+        **partitions.published_params("features", "powerball", "2025"),
+        **era_sql_params(get_game("powerball")),
+    }
+    with connect() as work:
+        assert _both(work, params)[0] is True
+    conn.execute(
+        "update silver.number_features set hits_100 = hits_100 + 1"
+        " where draw_date = '2025-01-01' and ball_type = 'white' and number = 5"
+    )
+    with connect() as work:
+        verdict, rows, _ = _both(work, params)
+    assert verdict is False and [r[0] for r in rows] == ["recount"]
