@@ -186,6 +186,18 @@ def _windows(specs: list[Spec]) -> list[sql.Composable]:
         for i, s in enumerate(specs) if s.kind == "expect_compound_columns_to_be_unique"]
 
 
+def _count(spec: Spec, unexpected: sql.Composable, rows: sql.Composable) -> sql.Composable:
+    """The number of unexpected rows of `spec`, as a column of the counts query over `rows`."""
+    if spec.kind != "expect_compound_columns_to_be_unique":
+        return sql.SQL("count(*) filter (where {})").format(unexpected)
+    # Every row of a repeated key (all-null keys ignored, as _unexpected's window form does).
+    cols = _ids(spec.kwargs["column_list"])
+    return sql.SQL("(select coalesce(sum(n), 0)::bigint from (select count(*) as n from ({}) g"
+                   " where {} group by {} having count(*) > 1) c)").format(
+        rows, sql.SQL(" or ").join(sql.SQL("{} is not null").format(c) for c in cols),
+        sql.SQL(", ").join(cols))
+
+
 def validate_query(conn, rows: sql.Composable, params: dict, specs: list[Spec], *,
                    sample_columns: list[str], order_by: str | list[str],
                    severity: str = "error") -> list[CheckResult]:
@@ -197,11 +209,15 @@ def validate_query(conn, rows: sql.Composable, params: dict, specs: list[Spec], 
     params = dict(params)
     unexpected = [_unexpected(s, i, params) for i, s in enumerate(specs)]
     windows = _windows(specs)
+    # Samples (failures only) read the rows with each key's copies beside them; the counts
+    # count a key's copies by grouping (a hash aggregate: the window's sort of every row cost
+    # a bronze batch's gate more than every other expectation together).
     source = sql.SQL("select r.*{} from ({}) r").format(
         sql.SQL("").join(sql.SQL(", ") + w for w in windows), rows)
     counts = sql.SQL("select count(*){} from ({}) k").format(
-        sql.SQL("").join(sql.SQL(", count(*) filter (where {})").format(u) for u in unexpected),
-        source)
+        sql.SQL("").join(sql.SQL(", ") + _count(s, u, rows) for s, u in zip(specs, unexpected,
+                                                                             strict=True)),
+        rows)
     with conn.cursor() as cur:
         total, *bad = cur.execute(counts, params).fetchone()
         results = []
