@@ -4,6 +4,9 @@
 -- era's name, the ball type's range and range epoch; null before the first era). Grain:
 -- draw_date, ball_type. The era arrays are era_sql_params' (pipeline/silver/eras.py); a ball
 -- type other than 'white' gets the special ball's rules.
+-- One hash aggregation, no sort: distinct numbers are bits of two bigints (numbers 0-127)
+-- and distinct eras one when the smallest equals the largest; only a group outside those
+-- (a damaged write) counts them exactly, from its own rows (index on the staged draw dates).
 with eras as (
     select * from unnest(%(era_name)s::text[], %(era_start)s::date[], %(era_end)s::date[],
                          %(white_min)s::int[], %(white_max)s::int[], %(special_min)s::int[],
@@ -11,7 +14,7 @@ with eras as (
                          %(special_epoch)s::date[])
         as e(era_name, era_start, era_end, white_min, white_max, special_min, special_max,
              white_epoch, special_epoch)
-), audited as (
+), audited as not materialized (  -- inlined at each use (the exact fallbacks read few rows)
     select game, draw_date, era, ball_type, number, history_from, as_of_draw_date,
            era_draws_before, hits_10, hits_25, hits_50, hits_100, hits_era, draws_since_seen,
            seen_in_era
@@ -24,10 +27,13 @@ with eras as (
     where %(published)s and game = %(game)s
       and draw_date between coalesce(%(date_from)s::date, '-infinity')
                         and coalesce(%(date_to)s::date, 'infinity')
-), summary as (
+), grouped as (
     select draw_date, ball_type,
-           min(era) as era, count(distinct era) as eras,
-           count(*) as numbers, count(distinct number) as distinct_numbers,
+           min(era) as era, max(era) as last_era,
+           count(*) as numbers,
+           bit_or(case when number between 0 and 63 then 1::bigint << number end) as low_bits,
+           bit_or(case when number between 64 and 127 then 1::bigint << (number - 64) end)
+               as high_bits,
            min(number) as min_number, max(number) as max_number,
            min(history_from) as history_from,
            min(era_draws_before) as min_era_draws_before,
@@ -42,6 +48,23 @@ with eras as (
                as null_cells
     from audited
     group by draw_date, ball_type
+), summary as (
+    select g.draw_date, g.ball_type, g.era,
+           case when g.era is null then 0::bigint when g.era = g.last_era then 1::bigint
+                else (select count(distinct a.era) from audited a
+                      where a.draw_date = g.draw_date and a.ball_type = g.ball_type) end
+               as eras,
+           g.numbers,
+           case when g.min_number >= 0 and g.max_number <= 127 then
+                    (coalesce(bit_count(g.low_bits::bit(64)), 0)
+                     + coalesce(bit_count(g.high_bits::bit(64)), 0))
+                else (select count(distinct a.number) from audited a
+                      where a.draw_date = g.draw_date and a.ball_type = g.ball_type) end
+               as distinct_numbers,
+           g.min_number, g.max_number, g.history_from, g.min_era_draws_before,
+           g.max_era_draws_before, g.max_hits_10, g.max_hits_25, g.max_hits_50, g.max_hits_100,
+           g.max_hits_era, g.max_draws_since_seen, g.min_count, g.null_cells
+    from grouped g
 )
 select s.*, e.era_name as rule_era,
        case when s.ball_type = 'white' then e.white_min else e.special_min end as rule_min,

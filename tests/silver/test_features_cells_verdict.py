@@ -257,3 +257,40 @@ def test_published_date_range_mid_epoch(conn, history):
     with connect() as work:
         verdict, rows, _ = _both(work, params)
     assert verdict is False and [r[0] for r in rows] == ["recount"]
+
+
+def test_summary_counts_distinct_numbers_and_eras_exactly(history):
+    """features_draw_summary.sql counts distinct numbers as bits (numbers 0-127) and distinct
+    eras by their smallest and largest; outside those it counts them one by one. Both ways
+    agree with count(distinct) on damaged draws."""
+    from pipeline.db import run_sql
+    from pipeline.silver import features
+
+    damages = [
+        "update staging.number_features set number = 200 where staging_id = %(staging_id)s"
+        " and draw_date = %(day)s and ball_type = 'white' and number = 3",
+        "update staging.number_features set number = -1 where staging_id = %(staging_id)s"
+        " and draw_date = %(day)s and ball_type = 'special' and number = 3",
+        "update staging.number_features set number = 127 where staging_id = %(staging_id)s"
+        " and draw_date = '2025-12-27' and ball_type = 'white' and number in (3, 4)",
+        "update staging.number_features set era = number::text where staging_id ="
+        " %(staging_id)s and draw_date = '2025-12-22' and ball_type = 'white' and number < 4",
+        "update staging.number_features set era = null where staging_id = %(staging_id)s"
+        " and draw_date = '2025-12-24' and ball_type = 'special'",
+    ]
+    plain = (
+        "select draw_date, ball_type, count(distinct era), count(*), count(distinct number)"
+        " from staging.number_features where staging_id = %(staging_id)s"
+        " group by draw_date, ball_type order by draw_date, ball_type"
+    )
+    from pipeline.db import connect
+
+    with connect() as conn:
+        staging_id, params = _stage(conn)
+        for statement in damages:
+            assert conn.execute(statement, {"staging_id": staging_id, "day": LAST}).rowcount > 0
+        conn.commit()
+        summary = run_sql(conn, features.SUMMARY_SQL, params).fetchall()
+        expected = conn.execute(plain, {"staging_id": staging_id}).fetchall()
+    assert [(r[0], r[1], r[3], r[4], r[5]) for r in summary] == expected
+    assert {r[3] for r in summary} == {0, 1, 4} and any(r[4] != r[5] for r in summary)
