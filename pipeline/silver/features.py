@@ -241,6 +241,12 @@ SAMPLE_COLUMNS = ["draw_date", "ball_type", "era", "rule_era", "numbers", "disti
                   "rule_history_from", "null_cells"]
 
 
+# (draw, ball type, number) unique: as many distinct numbers as rows per draw (the cells verdict
+# relies on it for distinct cells)
+DISTINCT_NUMBERS = expect("column_pair_values_to_be_equal", column_A="numbers",
+                          column_B="distinct_numbers")
+
+
 def expectation_specs() -> list[Spec]:
     """The expectations on the per-(draw, ball type) rows with their rule columns (GX types
     and kwargs: the gate runs them in SQL, `check features` through GX)."""
@@ -251,8 +257,7 @@ def expectation_specs() -> list[Spec]:
         expect("column_values_to_not_be_null", column="rule_era"),
         expect("column_pair_values_to_be_equal", column_A="era", column_B="rule_era"),
         expect("column_values_to_be_in_set", column="eras", value_set=[1]),
-        # (draw, ball type, number) unique: as many distinct numbers as rows per draw
-        expect("column_pair_values_to_be_equal", column_A="numbers", column_B="distinct_numbers"),
+        DISTINCT_NUMBERS,
         expect_greater("min_number", "rule_min", or_equal=True),
         expect_greater("rule_max", "max_number", or_equal=True),
         expect("column_pair_values_to_be_equal", column_A="history_from",
@@ -294,22 +299,35 @@ CELL_KINDS = {"numbers": "features_every_valid_number_once_per_draw",
               "recount": "features_counts_match_bronze_recount"}
 
 
-def cells_match_recount(conn, params) -> list[CheckResult]:
-    """Every valid number once per draw, every count equal to a recount from bronze.
-
-    A one-pass verdict decides first (no cell grid, no join of cells: 2-3x cheaper); only when
-    it finds something does the full recount run, for the violations and their samples, so
-    a failing gate reports exactly what the full recount finds.
-    """
-    if run_sql(conn, CELLS_VERDICT_SQL, params).fetchone()[0]:
-        return passed_kinds(CELLS_VERDICT_SQL, CELL_KINDS)
-    return audit_kinds(conn, CELLS_SQL, params, CELL_KINDS)
-
-
 # (expectation, SQL file returning the violating rows)
 AUDITS = (("features_cover_every_draw", "quality/features_cover_draws.sql"),
           ("features_dated_strictly_before_draw", "quality/features_dated_before_draw.sql"),
           ("features_draw_markers_match_bronze", "quality/features_marks_match_bronze.sql"))
+DATED = "features_dated_strictly_before_draw"
+
+
+def sql_audits(conn, params: dict, expectations: list[CheckResult]) -> list[CheckResult]:
+    """The audits after the expectations (`expectations`: their results): every valid number
+    once per draw and every count equal to a recount from bronze (CELL_KINDS), then AUDITS.
+
+    A one-pass verdict goes first (features_cells_clean.sql: no cell grid, no join of cells):
+    cells valid and as many as the span's draws have valid numbers, every count checked
+    against bronze, each row dated the bronze draw before its own; distinct cells are the
+    expectation DISTINCT_NUMBERS. Where it is clean, the full recount or the dated audit would
+    find nothing and does not run; otherwise it runs and reports exactly what it finds.
+    """
+    (distinct,) = [r.success for r in expectations if r.expectation == DISTINCT_NUMBERS.name]
+    cells_clean, dated_clean = run_sql(conn, CELLS_VERDICT_SQL, params).fetchone()
+    if cells_clean and distinct:
+        results = passed_kinds(CELLS_VERDICT_SQL, CELL_KINDS)
+    else:
+        results = audit_kinds(conn, CELLS_SQL, params, CELL_KINDS)
+    for name, path in AUDITS:
+        if name == DATED and dated_clean:
+            results += passed_kinds(CELLS_VERDICT_SQL, {"dated": name})
+        else:
+            results.append(audit(conn, name, path, params))
+    return results
 
 
 def _run(conn, game: Game, params: dict, rows_name: str, *, gx: bool) -> list[CheckResult]:
@@ -322,8 +340,7 @@ def _run(conn, game: Game, params: dict, rows_name: str, *, gx: bool) -> list[Ch
     else:
         results += summary_in_sql(conn, params)
     t1 = time.perf_counter()
-    results += cells_match_recount(conn, params)
-    results += [audit(conn, name, path, params) for name, path in AUDITS]
+    results += sql_audits(conn, params, results)
     log.info("features suite: %d rows, expectations %.3fs (%s), SQL audits %.3fs", rows,
              t1 - t0, "GX" if gx else "SQL", time.perf_counter() - t1)
     return results

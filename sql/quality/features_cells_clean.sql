@@ -1,19 +1,23 @@
--- Gate features / the verdict of features_cells_vs_recount.sql in one pass: true when that
--- query would report nothing (every valid number of the era once per draw from the first
--- audited draw on, every statistic equal to an independent recount from bronze.draws), false
--- when it would report something; the gate then runs it for the violations and samples.
--- Audited rows: one staged write, or the published rows of a date range. One row, one column.
+-- Gate features / the verdict of two audits in one pass over the audited rows (one staged
+-- write, or the published rows of a date range). One row:
+-- cells_clean: features_cells_vs_recount.sql would report nothing (every valid number of the
+--   era once per draw from the first audited draw on, every statistic equal to an independent
+--   recount from bronze.draws), given distinct cells: the caller's summary expectation
+--   numbers = distinct_numbers per (draw, ball type) (features.DISTINCT_NUMBERS).
+-- dated_clean: features_dated_before_draw.sql would report nothing (as_of_draw_date the bronze
+--   draw just before the row's; false also where that previous draw is not in this query's
+--   draws, e.g. a write starting at an epoch's first draw: the audit then runs).
+-- Where a verdict is false the gate runs that audit, for the violations and their samples.
 -- Why cheaper: no cell grid is generated, sorted or joined. Per ball type, number and range
 -- epoch, the positions (rn: place in the epoch) of the bronze draws that drew it, ascending
 -- (~6 per draw). Each audited row meets its draw (hash joins on ~10^4 draws) and its number's
 -- positions, and its statistics are checked in O(1) against them: hits_era = e exactly when
 -- at[e] < rn <= at[e + 1] (positions strictly increase); hits_w = v exactly when at[e - v] <
--- rn - w <= at[e - v + 1]; draws_since_seen and seen_in_era follow from at[e]. A null or
--- out-of-bounds subscript fails the check (coalesce(..., false)).
--- The cells themselves: every row a bronze draw of the span, a known ball type and a number in
--- its era's range; no cell twice (per draw, ball type and block of 64 numbers, as many rows as
--- distinct bits of 1 << (number & 63)); as many rows as the span's draws have valid numbers
--- (distinct cells of the expected set, as many as it holds: the set itself).
+-- rn - w <= at[e - v + 1]; draws_since_seen and seen_in_era follow from at[e]. A null fails
+-- a check (coalesce(..., false)); bounds are checked first so subscripts stay small.
+-- The cells themselves: each names a bronze draw of the span, a known ball type and a number
+-- in its era's range, and there are as many as the span's draws have valid numbers: distinct
+-- cells of the expected set, as many as it holds, are the set itself.
 with eras as (
     select * from unnest(%(era_start)s::date[], %(era_end)s::date[], %(white_min)s::int[],
                          %(white_max)s::int[], %(special_min)s::int[], %(special_max)s::int[],
@@ -21,12 +25,12 @@ with eras as (
         as e(era_start, era_end, white_min, white_max, special_min, special_max,
              white_epoch, special_epoch)
 ), audited as (
-    select draw_date, ball_type, number, history_from, era_draws_before, hits_10, hits_25,
-           hits_50, hits_100, hits_era, draws_since_seen, seen_in_era
+    select draw_date, ball_type, number, history_from, as_of_draw_date, era_draws_before,
+           hits_10, hits_25, hits_50, hits_100, hits_era, draws_since_seen, seen_in_era
     from staging.number_features where staging_id = %(staging_id)s
     union all
-    select draw_date, ball_type, number, history_from, era_draws_before, hits_10, hits_25,
-           hits_50, hits_100, hits_era, draws_since_seen, seen_in_era
+    select draw_date, ball_type, number, history_from, as_of_draw_date, era_draws_before,
+           hits_10, hits_25, hits_50, hits_100, hits_era, draws_since_seen, seen_in_era
     from silver.number_features
     where %(published)s and game = %(game)s
       and draw_date between coalesce(%(date_from)s::date, '-infinity')
@@ -49,13 +53,14 @@ with eras as (
     select b.draw_date, array[b.white_1, b.white_2, b.white_3, b.white_4, b.white_5] as whites,
            b.special_ball, e.*,
            row_number() over (partition by e.white_epoch order by b.draw_date) as white_rn,
-           row_number() over (partition by e.special_epoch order by b.draw_date) as special_rn
+           row_number() over (partition by e.special_epoch order by b.draw_date) as special_rn,
+           lag(b.draw_date) over (order by b.draw_date) as previous_draw
     from bronze.draws b
     join eras e on b.draw_date >= e.era_start and (e.era_end is null or b.draw_date < e.era_end)
     where b.game = %(game)s and b.draw_date <= (select last_day from audited_span)
       and b.draw_date >= (select first_day from span_epoch)
 ), per_ball as (  -- ball 0 = white, 1 = special
-    select d.draw_date, d.whites, d.special_ball, c.*
+    select d.draw_date, d.previous_draw, d.whites, d.special_ball, c.*
     from draws d
     cross join lateral (values (0, d.white_min, d.white_max, d.white_epoch, d.white_rn),
                                (1, d.special_min, d.special_max, d.special_epoch, d.special_rn))
@@ -72,8 +77,9 @@ with eras as (
     where number between lo and hi
     group by ball, number, epoch
 ), checked as (  -- bounds first (a CASE: subscripts stay small integers), then positions
-    select a.draw_date, a.ball_type, a.number,
-           p.ball is not null and a.number between p.lo and p.hi as valid,
+    select p.ball is not null and a.number between p.lo and p.hi as valid,
+           coalesce(a.as_of_draw_date = p.previous_draw and a.as_of_draw_date < a.draw_date,
+                    false) as dated,
            coalesce(case when a.hits_era between 0 and p.rn - 1
                           and a.hits_10 between 0 and a.hits_era
                           and a.hits_25 between 0 and a.hits_era
@@ -100,13 +106,12 @@ with eras as (
         on p.draw_date = a.draw_date
        and p.ball = case a.ball_type when 'white' then 0 when 'special' then 1 end
     left join hits h on h.ball = p.ball and h.number = a.number and h.epoch = p.epoch
-), grouped as (  -- distinct cells per group: bits of one bigint (numbers 64 to a group)
+), verdict as (
     select count(*) filter (where not valid) as invalid,
            count(*) filter (where valid and not equal) as wrong, count(*) as cells,
-           bit_count(bit_or(1::bigint << (number & 63))::bit(64)) as distinct_cells
+           count(*) filter (where not dated) as undated
     from checked
-    group by draw_date, ball_type, number >> 6
 )
-select coalesce(sum(g.invalid) = 0 and sum(g.wrong) = 0 and sum(g.cells) = sum(g.distinct_cells)
-                and sum(g.cells) = min(x.cells), true) as clean
-from grouped g, expected x
+select v.invalid = 0 and v.wrong = 0 and v.cells = x.cells as cells_clean,
+       v.undated = 0 as dated_clean
+from verdict v, expected x

@@ -1,10 +1,13 @@
-"""The features gate's one-pass verdict (features_cells_clean.sql) against the full recount
-(features_cells_vs_recount.sql): on clean cells and on each kind of damage, the verdict is clean
-exactly when the full recount reports nothing, and the gate's results are the full recount's.
+"""The features gate's one-pass verdict (features_cells_clean.sql) against the audits it
+stands in for: the full recount (features_cells_vs_recount.sql: every valid number once per
+draw, counts equal to a recount from bronze) and the dated audit (features_dated_before_draw.sql).
+On clean writes and on each kind of damage, the verdict is clean exactly when those find
+nothing (distinct cells: the summary's numbers = distinct_numbers expectation), and the gate's
+results are theirs.
 
-A clean verdict stands in for the full recount, so a damage it missed would pass the gate:
-every damage the full recount reports is tried here, including the ones its counts alone
-cannot see (a cell twice and another missing, a statistic shifted with its windows)."""
+A clean verdict stands in for the full queries, so a damage it missed would pass the gate:
+every damage they report is tried here, including the ones counts alone cannot see (a cell
+twice and another missing, a statistic shifted with its windows)."""
 
 from __future__ import annotations
 
@@ -144,6 +147,20 @@ DAMAGES = {
         "staging.number_features where staging_id = %(staging_id)s) and ball_type = "
         "'special' and hits_100 < 100",
     ],
+    # dated: the as-of date on the draw, on a day between draws, on the draw before last
+    "as_of_on_the_draw": [
+        "update staging.number_features set as_of_draw_date = draw_date where staging_id = "
+        "%(staging_id)s and draw_date = %(day)s and ball_type = 'white' and number = 5",
+    ],
+    "as_of_not_a_draw": [
+        "update staging.number_features set as_of_draw_date = as_of_draw_date + 1 where "
+        "staging_id = %(staging_id)s and draw_date = %(day)s and ball_type = 'special'",
+    ],
+    "as_of_a_draw_early": [
+        "update staging.number_features set as_of_draw_date = '2025-12-24' where "
+        "staging_id = %(staging_id)s and draw_date = %(day)s and ball_type = 'white' and "
+        "number = 5",
+    ],
 }
 
 
@@ -171,25 +188,31 @@ def _stage(conn, first_row: int | None = None) -> tuple[str, dict]:
     return staging_id, {**partitions.staged_params("powerball", staging_id), **era_sql_params(game)}
 
 
-def _both(conn, params: dict) -> tuple[bool, list, list]:
-    """(verdict, the full recount's rows, the gate's results for the two kinds)."""
+def _both(conn, params: dict) -> tuple[bool, bool, list, list]:
+    """(cells clean: verdict and distinct numbers, dated clean, the full recount's rows, the
+    gate's audit results); the gate's results must be the full queries'."""
     from pipeline.db import run_sql
     from pipeline.silver import features
-    from pipeline.silver.audit import audit_kinds
+    from pipeline.silver.audit import audit, audit_kinds
 
     with conn.transaction():
         run_sql(conn, "quality/silver_gate_memory.sql")
-        verdict = run_sql(conn, features.CELLS_VERDICT_SQL, params).fetchone()[0]
+        summary = features.summary_in_sql(conn, params)
+        (distinct,) = [
+            r.success for r in summary if r.expectation == features.DISTINCT_NUMBERS.name
+        ]
+        cells_clean, dated_clean = run_sql(conn, features.CELLS_VERDICT_SQL, params).fetchone()
         rows = run_sql(conn, features.CELLS_SQL, params).fetchall()
-        gate = features.cells_match_recount(conn, params)
-        full = audit_kinds(conn, features.CELLS_SQL, params, features.CELL_KINDS)
-    if rows:  # a failing gate reports exactly what the full recount finds
-        assert [
-            (r.expectation, r.success, r.unexpected_count, r.unexpected_sample) for r in gate
-        ] == [(r.expectation, r.success, r.unexpected_count, r.unexpected_sample) for r in full]
-    else:
-        assert all(r.success and r.unexpected_count == 0 for r in gate)
-    return verdict, rows, gate
+        gate = features.sql_audits(conn, params, summary)
+        full = audit_kinds(conn, features.CELLS_SQL, params, features.CELL_KINDS) + [
+            audit(conn, name, path, params) for name, path in features.AUDITS
+        ]
+    assert [(r.expectation, r.success, r.unexpected_count, r.unexpected_sample) for r in gate] == [
+        (r.expectation, r.success, r.unexpected_count, r.unexpected_sample) for r in full
+    ]
+    dated = next(r for r in full if r.expectation == features.DATED)
+    assert not dated_clean or dated.success  # clean only where the dated audit passes
+    return cells_clean and distinct, dated_clean, rows, gate
 
 
 def test_clean_writes_pass_both_ways(history):
@@ -198,8 +221,9 @@ def test_clean_writes_pass_both_ways(history):
     with connect() as conn:
         for first_row in (None, 1):  # the last 20 draws; the whole history (every epoch)
             _, params = _stage(conn, first_row)
-            verdict, rows, _ = _both(conn, params)
-            assert verdict is True and rows == []
+            cells_clean, dated_clean, rows, gate = _both(conn, params)
+            assert cells_clean and dated_clean and rows == []
+            assert all(r.success for r in gate)
 
 
 @pytest.mark.parametrize("damage", sorted(DAMAGES))
@@ -213,9 +237,12 @@ def test_each_damage_fails_the_verdict_and_the_recount(history, damage):
                 statement
             )
         conn.commit()
-        verdict, rows, gate = _both(conn, params)
-    assert verdict is False and rows, damage
-    assert not all(r.success for r in gate)
+        cells_clean, dated_clean, rows, gate = _both(conn, params)
+    assert not all(r.success for r in gate), damage
+    if damage.startswith("as_of"):
+        assert not dated_clean and cells_clean
+    else:
+        assert not cells_clean and rows, damage
 
 
 def test_damage_at_an_epoch_start_of_a_whole_history_write(history):
@@ -231,8 +258,8 @@ def test_damage_at_an_epoch_start_of_a_whole_history_write(history):
             {"staging_id": staging_id},
         )
         conn.commit()
-        verdict, rows, _ = _both(conn, params)
-    assert verdict is False
+        cells_clean, _, rows, _ = _both(conn, params)
+    assert not cells_clean
     assert [(r[0], str(r[2]), r[4]) for r in rows] == [("recount", "2015-10-07", 69)]
 
 
@@ -249,14 +276,14 @@ def test_published_date_range_mid_epoch(conn, history):
         **era_sql_params(get_game("powerball")),
     }
     with connect() as work:
-        assert _both(work, params)[0] is True
+        assert _both(work, params)[:2] == (True, True)
     conn.execute(
         "update silver.number_features set hits_100 = hits_100 + 1"
         " where draw_date = '2025-01-01' and ball_type = 'white' and number = 5"
     )
     with connect() as work:
-        verdict, rows, _ = _both(work, params)
-    assert verdict is False and [r[0] for r in rows] == ["recount"]
+        cells_clean, _, rows, _ = _both(work, params)
+    assert not cells_clean and [r[0] for r in rows] == ["recount"]
 
 
 def test_summary_counts_distinct_numbers_and_eras_exactly(history):
@@ -294,3 +321,24 @@ def test_summary_counts_distinct_numbers_and_eras_exactly(history):
         expected = conn.execute(plain, {"staging_id": staging_id}).fetchall()
     assert [(r[0], r[1], r[3], r[4], r[5]) for r in summary] == expected
     assert {r[3] for r in summary} == {0, 1, 4} and any(r[4] != r[5] for r in summary)
+
+
+def test_a_null_as_of_date_is_left_to_the_dated_audit(history):
+    """Not clean for the verdict; the dated audit itself passes a null (the null_cells
+    expectation reports it): the gate's dated result is the audit's."""
+    from pipeline.db import connect
+
+    with connect() as conn:
+        staging_id, params = _stage(conn)
+        conn.execute(
+            "update staging.number_features set as_of_draw_date = null"
+            " where staging_id = %(staging_id)s and draw_date = %(day)s"
+            " and number = 5",
+            {"staging_id": staging_id, "day": LAST},
+        )
+        conn.commit()
+        cells_clean, dated_clean, _, gate = _both(conn, params)
+    assert cells_clean and not dated_clean
+    assert [r.success for r in gate if r.expectation == "features_dated_strictly_before_draw"] == [
+        True
+    ]
