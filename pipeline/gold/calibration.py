@@ -10,16 +10,20 @@ the unit; no multiplicity adjustment, so it is descriptive, not a verdict).
 from __future__ import annotations
 
 import math
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from pipeline.games import Game
+
+if TYPE_CHECKING:  # imported on use: gold/evaluate.py preloads it while its SQL runs
+    import pandas as pd
 
 COLUMNS = ("model_name", "target_draw_date", "era", "ball_type", "n_numbers", "log_loss_sum",
            "brier_sum")
 
 
 def calibration_frame(rows: list[tuple]) -> pd.DataFrame:
+    import pandas as pd
+
     return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
@@ -57,6 +61,7 @@ def calibration_metrics(game: Game, scores: pd.DataFrame, era_name: str, start,
     """Calibration columns for one model's scores in one era (`scores` holds only those), from
     the window's `start` on and, when given, only on `draws` (one configuration's); empty when
     there are no scores."""
+    import pandas as pd
     from scipy.stats import ttest_1samp
 
     d = scores

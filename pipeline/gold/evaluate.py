@@ -58,8 +58,10 @@ log = logging.getLogger(__name__)
 
 
 def _import_heavy_modules() -> None:
-    """scipy (performance): a second of imports per process. The gate needs no Great
-    Expectations: it checks the staged rows in SQL (check, below)."""
+    """pandas and scipy (performance): a second of imports per process, which gold's modules
+    import on use, not when this module is imported. The gate needs no Great Expectations: it
+    checks the staged rows in SQL (check, below)."""
+    import pandas  # noqa: F401
     import scipy.signal  # noqa: F401
     import scipy.stats  # noqa: F401
 

@@ -67,13 +67,24 @@ def _power(pmf: np.ndarray, n: int) -> np.ndarray:
     return result
 
 
+@lru_cache(maxsize=64)
+def _power_of(key: bytes, n: int) -> np.ndarray:
+    """_power of the float64 pmf whose bytes are `key`, kept: every model of an era and window
+    powers the same one-ticket pmf the same number of times (one per draw), so an evaluate
+    computes each power once instead of once per model. Read-only: callers share it."""
+    out = _power(np.frombuffer(key, dtype=np.float64), n)
+    out.setflags(write=False)
+    return out
+
+
 def sum_pmf(pmfs: list[np.ndarray]) -> np.ndarray:
     """pmf of the sum of independent draws' totals (identical pmfs are powered, not looped)."""
     groups: dict[bytes, tuple[np.ndarray, int]] = {}
     for p in pmfs:
         key = p.tobytes()
         groups[key] = (p, groups[key][1] + 1) if key in groups else (p, 1)
-    parts = [_power(p, n) for p, n in groups.values()] or [np.array([1.0])]
+    parts = [_power_of(key, n) if p.dtype == np.float64 else _power(p, n)
+             for key, (p, n) in groups.items()] or [np.array([1.0])]
     while len(parts) > 1:  # balanced tree keeps the convolutions short
         parts = [_convolve(parts[i], parts[i + 1]) if i + 1 < len(parts) else parts[i]
                  for i in range(0, len(parts), 2)]

@@ -12,9 +12,9 @@ every test and interval aggregates them per draw first (see docs/gold.md).
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from pipeline.games import Game
 from pipeline.gold.calibration import calibration_frame, calibration_metrics
@@ -28,6 +28,9 @@ from pipeline.gold.null_distributions import (
 from pipeline.gold.prizes import baseline, classify
 from pipeline.gold.verdicts import adjust_family, assign_verdicts, split_tests, summary
 from pipeline.gold.windows import window_bounds
+
+if TYPE_CHECKING:  # imported on use: gold/evaluate.py preloads it while its SQL runs
+    import pandas as pd
 
 # Column order of gold.prediction_results / staging.prediction_results as written by COPY.
 RESULT_COLUMNS = (
@@ -96,6 +99,8 @@ def per_draw(results: list[tuple] | pd.DataFrame, game: Game, configs: dict) -> 
     Totals are one grouped aggregation. A draw with one ticket has its era's hypergeometric
     null whatever the numbers, so only draws with several tickets need their overlap's pmf.
     """
+    import pandas as pd
+
     df = (results.copy() if isinstance(results, pd.DataFrame)
           else pd.DataFrame(results, columns=list(RESULT_COLUMNS)))
     df["config_id"] = df["model_run_id"].astype(str).map(configs)
@@ -151,6 +156,8 @@ def per_draw_from_totals(totals: list[tuple], tickets: list[tuple], game: Game) 
     with several give its pmfs and their prizes are summed by the same pandas groupby, in
     ticket order, as per_draw sums them. Only those draws' tickets reach Python.
     """
+    import pandas as pd
+
     # staged_draws.sql's columns after TOTALS are calibration's (calibration.py)
     out = pd.DataFrame([r[:len(TOTALS)] for r in totals], columns=TOTALS)
     if out["config_id"].isna().any():
@@ -172,29 +179,28 @@ def per_draw_from_totals(totals: list[tuple], tickets: list[tuple], game: Game) 
     firsts = shared.drop_duplicates(KEYS)  # each shared draw's first ticket (sorted above)
     starts = dict(zip(firsts[KEYS].itertuples(index=False, name=None), firsts.index.tolist(),
                       strict=True))
-    single: dict = {}
-    eras: dict = {}  # era_named per row (an isoformat per era tried) was a third of this loop
-    white_pmfs, special_pmfs = [], []
-    for key, k in zip(out[KEYS].itertuples(index=False, name=None), out["k"].tolist(),
+    era_names, ks = out["era"].tolist(), out["k"].tolist()
+    # each era looked up once, in row order (an unknown one raises at its first row, as before)
+    eras = {name: game.era_named(name) for name in dict.fromkeys(era_names)}
+    single = {}  # era -> (white pmf, special pmf) of one ticket: the same whatever its numbers
+    for name in {e for e, k in zip(era_names, ks, strict=True) if k == 1}:
+        era = eras[name]
+        single[name] = (
+            white_draw_pmf([tuple(range(era.white_min, era.white_min + era.white_count))],
+                           era.white_max - era.white_min + 1, era.white_count),
+            special_draw_pmf([era.special_min], era.special_max - era.special_min + 1))
+    white_pmfs = [single[e][0] if k == 1 else None for e, k in zip(era_names, ks, strict=True)]
+    special_pmfs = [single[e][1] if k == 1 else None for e, k in zip(era_names, ks, strict=True)]
+    # only draws with several tickets need their own pmfs (a row loop over every draw was most
+    # of this function)
+    several = [i for i, k in enumerate(ks) if k > 1]
+    for i, key in zip(several, out[KEYS].iloc[several].itertuples(index=False, name=None),
                       strict=True):
-        era = eras.get(key[2])
-        if era is None:
-            era = eras[key[2]] = game.era_named(key[2])
-        if k == 1:
-            if era.name not in single:
-                single[era.name] = (
-                    white_draw_pmf([tuple(range(era.white_min, era.white_min + era.white_count))],
-                                   era.white_max - era.white_min + 1, era.white_count),
-                    special_draw_pmf([era.special_min], era.special_max - era.special_min + 1))
-            white, special = single[era.name]
-        else:
-            start = starts[key]
-            white = white_draw_pmf(whites[start:start + k], era.white_max - era.white_min + 1,
-                                   era.white_count)
-            special = special_draw_pmf(specials[start:start + k],
-                                       era.special_max - era.special_min + 1)
-        white_pmfs.append(white)
-        special_pmfs.append(special)
+        era, start, k = eras[key[2]], starts[key], ks[i]
+        white_pmfs[i] = white_draw_pmf(whites[start:start + k], era.white_max - era.white_min + 1,
+                                       era.white_count)
+        special_pmfs[i] = special_draw_pmf(specials[start:start + k],
+                                           era.special_max - era.special_min + 1)
     out["white_pmf"], out["special_pmf"] = white_pmfs, special_pmfs
     return out
 

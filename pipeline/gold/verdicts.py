@@ -20,11 +20,15 @@ Lottery draws are random, so almost every "lead" is chance. Three rules keep gol
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from pipeline.gold.intervals import holm
 from pipeline.gold.null_distributions import sum_pmf, upper_tail
+
+if TYPE_CHECKING:  # pandas is imported where frames are built (gold/evaluate.py preloads it)
+    import pandas as pd
 
 ALPHA = 0.05
 CONTROL = "random"
