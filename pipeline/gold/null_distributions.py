@@ -80,9 +80,19 @@ def _power_of(key: bytes, n: int) -> np.ndarray:
 def sum_pmf(pmfs: list[np.ndarray]) -> np.ndarray:
     """pmf of the sum of independent draws' totals (identical pmfs are powered, not looped)."""
     groups: dict[bytes, tuple[np.ndarray, int]] = {}
+    # Draws with one ticket share their era's pmf object: counted by object first, then merged
+    # by content, in order of first occurrence either way (the parts' order, so every rounding,
+    # is the same as one pmf at a time).
+    objects: dict[int, list] = {}
     for p in pmfs:
+        seen = objects.get(id(p))
+        if seen is None:
+            objects[id(p)] = [p, 1]
+        else:
+            seen[1] += 1
+    for p, n in objects.values():
         key = p.tobytes()
-        groups[key] = (p, groups[key][1] + 1) if key in groups else (p, 1)
+        groups[key] = (p, groups[key][1] + n) if key in groups else (p, n)
     parts = [_power_of(key, n) if p.dtype == np.float64 else _power(p, n)
              for key, (p, n) in groups.items()] or [np.array([1.0])]
     while len(parts) > 1:  # balanced tree keeps the convolutions short
