@@ -59,15 +59,19 @@ def _libraries(module, args) -> tuple[str, ...]:
     return module.libraries(args) if hasattr(module, "libraries") else ()
 
 
-def _preload(names: list[str]) -> threading.Thread:
+def _preload(names: list[str]) -> threading.Thread | None:
     """Import the later steps' heavy libraries (scikit-learn, scipy: ~1 s) in a thread while the
     first steps mostly wait on PostgreSQL, instead of after them.
 
     What the thread imports must not be imported by the main thread at the same time (two
     threads importing one package, each from another side of its import cycles, can deadlock):
     pandas and psycopg, which both sides import, are imported here first; the thread is joined
-    before the first step that uses its libraries, and before that step forks.
+    before the first step that uses its libraries, and before that step forks. Not a daemon: a
+    run that fails before then exits once the imports are done, never with an import half done
+    (its module locks held) while the interpreter shuts down.
     """
+    if not names:
+        return None
     import pandas  # noqa: F401
 
     import pipeline.db  # noqa: F401  (psycopg)
@@ -79,7 +83,7 @@ def _preload(names: list[str]) -> threading.Thread:
             except Exception:  # noqa: BLE001 - the step importing it reports the failure
                 return
 
-    thread = threading.Thread(target=load, name="run-preload", daemon=True)
+    thread = threading.Thread(target=load, name="run-preload")
     thread.start()
     return thread
 
