@@ -200,11 +200,13 @@ def _count(spec: Spec, unexpected: sql.Composable, rows: sql.Composable) -> sql.
 
 def validate_query(conn, rows: sql.Composable, params: dict, specs: list[Spec], *,
                    sample_columns: list[str], order_by: str | list[str],
-                   severity: str = "error") -> list[CheckResult]:
+                   severity: str = "error", rows_once: bool = False) -> list[CheckResult]:
     """One CheckResult per spec over the rows of the SELECT `rows` (bound with `params`).
 
     `rows` must output every column the specs and `sample_columns` name; samples are the
-    first unexpected rows by `order_by` (a column or a list of columns).
+    first unexpected rows by `order_by` (a column or a list of columns). `rows_once`: the
+    counts query computes `rows` once (a CTE) where a compound-uniqueness count reads them
+    again, for rows that are few but costly (an aggregation).
     """
     params = dict(params)
     unexpected = [_unexpected(s, i, params) for i, s in enumerate(specs)]
@@ -214,10 +216,12 @@ def validate_query(conn, rows: sql.Composable, params: dict, specs: list[Spec], 
     # a bronze batch's gate more than every other expectation together).
     source = sql.SQL("select r.*{} from ({}) r").format(
         sql.SQL("").join(sql.SQL(", ") + w for w in windows), rows)
-    counts = sql.SQL("select count(*){} from ({}) k").format(
-        sql.SQL("").join(sql.SQL(", ") + _count(s, u, rows) for s, u in zip(specs, unexpected,
-                                                                             strict=True)),
-        rows)
+    counted = sql.SQL("select * from _rows") if rows_once else rows
+    counts = sql.SQL("{}select count(*){} from ({}) k").format(
+        sql.SQL("with _rows as ({}) ").format(rows) if rows_once else sql.SQL(""),
+        sql.SQL("").join(sql.SQL(", ") + _count(s, u, counted) for s, u in zip(specs, unexpected,
+                                                                                strict=True)),
+        counted)
     with conn.cursor() as cur:
         total, *bad = cur.execute(counts, params).fetchone()
         results = []

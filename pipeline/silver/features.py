@@ -290,7 +290,7 @@ def summary_in_sql(conn, params: dict) -> list[CheckResult]:
     rows = sql.SQL(load_sql(SUMMARY_SQL) + "\n")
     return gate.validate_query(conn, rows, params, expectation_specs(),
                                sample_columns=SAMPLE_COLUMNS,
-                               order_by=["draw_date", "ball_type"])
+                               order_by=["draw_date", "ball_type"], rows_once=True)
 
 
 CELLS_SQL = "quality/features_cells_vs_recount.sql"
