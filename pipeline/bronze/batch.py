@@ -286,6 +286,28 @@ def _fast_accept(records, layout: Layout, game: Game, today: dt.date):
     return ok, whites, ordered, special, mult, era_c, days
 
 
+def _iso_bytes(days: np.ndarray) -> np.ndarray:
+    """(n, 10) ASCII YYYY-MM-DD of datetime64[D] days in years 1-9999, as date.isoformat()
+    writes them: the civil date by integer arithmetic (H. Hinnant's days_from_civil inverse),
+    ten times cheaper than numpy's datetime_as_string and a bytes cast."""
+    z = days.astype(np.int64) + 719_468  # days since 0000-03-01
+    era = z // 146_097
+    doe = z - era * 146_097
+    yoe = (doe - doe // 1460 + doe // 36_524 - doe // 146_096) // 365
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    day = doy - (153 * mp + 2) // 5 + 1
+    month = np.where(mp < 10, mp + 3, mp - 9)
+    year = yoe + era * 400 + (month <= 2)
+    digits = [year // 1000, year // 100 % 10, year // 10 % 10, year % 10, None,
+              month // 10, month % 10, None, day // 10, day % 10]
+    out = np.full((len(days), 10), ord("-"), dtype=np.uint8)
+    for k, d in enumerate(digits):
+        if d is not None:
+            out[:, k] = d + ord("0")
+    return out
+
+
 # Each number's decimal digits (as str(k) writes them), NUL-padded to three bytes.
 _DIGITS = np.array([list(str(k).encode().ljust(3, b"\0")) for k in range(MAX_NUMBER)],
                    dtype=np.uint8)
@@ -312,10 +334,8 @@ def _hash(game_id: str, days: np.ndarray, ordered: np.ndarray, special: np.ndarr
     def sep(byte: str) -> np.ndarray:
         return np.full((n, 1), ord(byte), dtype=np.uint8)
 
-    iso = np.frombuffer(np.datetime_as_string(days, unit="D").astype("S10").tobytes(),
-                        dtype=np.uint8).reshape(n, 10)
-    parts = [np.broadcast_to(np.frombuffer(prefix, dtype=np.uint8), (n, len(prefix))), iso,
-             sep("|")]
+    parts = [np.broadcast_to(np.frombuffer(prefix, dtype=np.uint8), (n, len(prefix))),
+             _iso_bytes(days), sep("|")]
     for k in range(5):
         parts += [_DIGITS[ordered[:, k]], sep("," if k < 4 else "|")]
     parts += [_DIGITS[special], sep("|"),
@@ -353,11 +373,16 @@ def iter_chunks(source: str | bytes, game: Game, today: dt.date,
     chunk_rows = chunk_rows or CHUNK_ROWS
 
     def chunks() -> Iterator[Chunk]:
-        while batch := list(islice(items, chunk_rows)):
-            bad = [item for item in batch if isinstance(item, RawRow)]
-            records = [item for item in batch if not isinstance(item, RawRow)] if bad else batch
-            del batch
-            yield _validate_chunk(records, bad, layout, game, today)
+        while True:
+            with _gc_paused():  # a list and a tuple a row, as in _validate_chunk
+                batch = list(islice(items, chunk_rows))
+                if not batch:
+                    return
+                bad = [item for item in batch if isinstance(item, RawRow)]
+                records = [item for item in batch if not isinstance(item, RawRow)] if bad else batch
+                del batch
+                chunk = _validate_chunk(records, bad, layout, game, today)
+            yield chunk
 
     return layout, chunks()
 
