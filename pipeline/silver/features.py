@@ -304,6 +304,7 @@ AUDITS = (("features_cover_every_draw", "quality/features_cover_draws.sql"),
           ("features_dated_strictly_before_draw", "quality/features_dated_before_draw.sql"),
           ("features_draw_markers_match_bronze", "quality/features_marks_match_bronze.sql"))
 DATED = "features_dated_strictly_before_draw"
+COVER = "features_cover_every_draw"
 
 
 def sql_audits(conn, params: dict, expectations: list[CheckResult]) -> list[CheckResult]:
@@ -312,19 +313,21 @@ def sql_audits(conn, params: dict, expectations: list[CheckResult]) -> list[Chec
 
     A one-pass verdict goes first (features_cells_clean.sql: no cell grid, no join of cells):
     cells valid and as many as the span's draws have valid numbers, every count checked
-    against bronze, each row dated the bronze draw before its own; distinct cells are the
-    expectation DISTINCT_NUMBERS. Where it is clean, the full recount or the dated audit would
-    find nothing and does not run; otherwise it runs and reports exactly what it finds.
+    against bronze, each row dated the bronze draw before its own, every draw marker on a
+    draw of the span; distinct cells are the expectation DISTINCT_NUMBERS. Where it is clean,
+    the full recount, the dated or the cover audit would find nothing and does not run;
+    otherwise it runs and reports exactly what it finds.
     """
     (distinct,) = [r.success for r in expectations if r.expectation == DISTINCT_NUMBERS.name]
-    cells_clean, dated_clean = run_sql(conn, CELLS_VERDICT_SQL, params).fetchone()
+    cells_clean, dated_clean, covered = run_sql(conn, CELLS_VERDICT_SQL, params).fetchone()
     if cells_clean and distinct:
         results = passed_kinds(CELLS_VERDICT_SQL, CELL_KINDS)
     else:
         results = audit_kinds(conn, CELLS_SQL, params, CELL_KINDS)
+    decided = {DATED: dated_clean, COVER: covered and distinct}
     for name, path in AUDITS:
-        if name == DATED and dated_clean:
-            results += passed_kinds(CELLS_VERDICT_SQL, {"dated": name})
+        if decided.get(name):
+            results += passed_kinds(CELLS_VERDICT_SQL, {name: name})
         else:
             results.append(audit(conn, name, path, params))
     return results

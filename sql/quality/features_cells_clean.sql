@@ -7,6 +7,9 @@
 -- dated_clean: features_dated_before_draw.sql would report nothing (as_of_draw_date the bronze
 --   draw just before the row's; false also where that previous draw is not in this query's
 --   draws, e.g. a write starting at an epoch's first draw: the audit then runs).
+-- covered: features_cover_draws.sql would report nothing, given clean distinct cells (every
+--   bronze draw of the span then has rows, when it has a valid number): also every draw
+--   marker of the write on a draw of the span (or on the game's first draw, exempt).
 -- Where a verdict is false the gate runs that audit, for the violations and their samples.
 -- Why cheaper: no cell grid is generated, sorted or joined. Per ball type, number and range
 -- epoch, the positions (rn: place in the epoch) of the bronze draws that drew it, ascending
@@ -66,8 +69,22 @@ with eras as (
                                (1, d.special_min, d.special_max, d.special_epoch, d.special_rn))
         c(ball, lo, hi, epoch, rn)
 ), expected as (  -- the cells the audited span must hold: each draw's two ranges
-    select coalesce(sum(greatest(hi - lo + 1, 0)), 0) as cells
+    select coalesce(sum(greatest(hi - lo + 1, 0)), 0) as cells,
+           (select bool_and(white_max >= white_min or special_max >= special_min) from draws
+            where draw_date >= (select first_day from audited_span)) as draws_have_cells
     from per_ball where draw_date >= (select first_day from audited_span)
+), marks as (  -- the write's draw markers (or the published ones of the range)
+    select draw_date from staging.feature_draws where staging_id = %(staging_id)s
+    union all
+    select draw_date from silver.feature_draws
+    where %(published)s and game = %(game)s
+      and draw_date between coalesce(%(date_from)s::date, '-infinity')
+                        and coalesce(%(date_to)s::date, 'infinity')
+), stray_marks as (  -- markers on no bronze draw of the span, after the game's first draw
+    select count(*) as marks from marks m
+    where m.draw_date not in (select draw_date from per_ball
+                              where draw_date >= (select first_day from audited_span))
+      and m.draw_date > (select min(draw_date) from bronze.draws where game = %(game)s)
 ), hits as (  -- positions (rn) of the draws of a number's epoch that drew it, ascending
     select ball, number, epoch, array_agg(distinct rn::int order by rn::int) as at
     from (select 0 as ball, unnest(whites) as number, epoch, rn, lo, hi
@@ -113,5 +130,9 @@ with eras as (
     from checked
 )
 select v.invalid = 0 and v.wrong = 0 and v.cells = x.cells as cells_clean,
-       v.undated = 0 as dated_clean
-from verdict v, expected x
+       v.undated = 0 as dated_clean,
+       -- with clean, distinct cells every bronze draw of the span has rows: cover finds
+       -- nothing unless a draw has no valid number or a marker lies outside the draws
+       v.invalid = 0 and v.cells = x.cells and coalesce(x.draws_have_cells, true)
+           and m.marks = 0 as covered
+from verdict v, expected x, stray_marks m

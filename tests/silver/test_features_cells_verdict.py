@@ -161,6 +161,15 @@ DAMAGES = {
         "staging_id = %(staging_id)s and draw_date = %(day)s and ball_type = 'white' and "
         "number = 5",
     ],
+    # cover: a draw marker of the write on a day between draws, on a draw before the span
+    "marker_not_a_draw": [
+        "insert into staging.feature_draws (game, draw_date, record_hash, staging_id)"
+        " values ('powerball', '2025-12-30', 'x', %(staging_id)s)",
+    ],
+    "marker_before_the_span": [
+        "insert into staging.feature_draws (game, draw_date, record_hash, staging_id)"
+        " values ('powerball', '2025-01-01', 'x', %(staging_id)s)",
+    ],
 }
 
 
@@ -201,7 +210,9 @@ def _both(conn, params: dict) -> tuple[bool, bool, list, list]:
         (distinct,) = [
             r.success for r in summary if r.expectation == features.DISTINCT_NUMBERS.name
         ]
-        cells_clean, dated_clean = run_sql(conn, features.CELLS_VERDICT_SQL, params).fetchone()
+        cells_clean, dated_clean, covered = run_sql(
+            conn, features.CELLS_VERDICT_SQL, params
+        ).fetchone()
         rows = run_sql(conn, features.CELLS_SQL, params).fetchall()
         gate = features.sql_audits(conn, params, summary)
         full = audit_kinds(conn, features.CELLS_SQL, params, features.CELL_KINDS) + [
@@ -212,6 +223,8 @@ def _both(conn, params: dict) -> tuple[bool, bool, list, list]:
     ]
     dated = next(r for r in full if r.expectation == features.DATED)
     assert not dated_clean or dated.success  # clean only where the dated audit passes
+    cover = next(r for r in full if r.expectation == features.COVER)
+    assert not (covered and distinct) or cover.success
     return cells_clean and distinct, dated_clean, rows, gate
 
 
@@ -241,6 +254,10 @@ def test_each_damage_fails_the_verdict_and_the_recount(history, damage):
     assert not all(r.success for r in gate), damage
     if damage.startswith("as_of"):
         assert not dated_clean and cells_clean
+    elif damage.startswith("marker"):
+        assert cells_clean and [
+            r.success for r in gate if r.expectation == "features_cover_every_draw"
+        ] == [False]
     else:
         assert not cells_clean and rows, damage
 
