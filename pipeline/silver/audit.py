@@ -62,5 +62,10 @@ def opening(conn, game, params: dict, count_sql: str, rows_name: str):
     params = {**params, **era_sql_params(game)}
     run_sql(conn, "quality/silver_gate_memory.sql")
     rows = run_sql(conn, count_sql, params).fetchone()[0]
-    return params, rows, CheckResult(rows_name, rows > 0, observed_value=rows,
-                                     unexpected_count=0 if rows else 1)
+    return params, rows, rows_counted(rows_name, rows)
+
+
+def rows_counted(rows_name: str, rows: int) -> CheckResult:
+    """The audited rows' count as a result: none is a failure."""
+    return CheckResult(rows_name, rows > 0, observed_value=rows,
+                       unexpected_count=0 if rows else 1)

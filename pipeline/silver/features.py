@@ -45,13 +45,14 @@ from pipeline.games import Game, get_game
 from pipeline.quality import gate, gx_runner, partitions
 from pipeline.quality.gate import Spec, expect, expect_greater
 from pipeline.quality.results import CheckResult
-from pipeline.silver.audit import audit, audit_kinds, opening, passed_kinds
+from pipeline.silver.audit import audit, audit_kinds, passed_kinds, rows_counted
 from pipeline.silver.copy import copy_frame, copy_frame_binary
 from pipeline.silver.eras import (
     BALLS,
     ball_range,
     epoch_starts,
     era_positions,
+    era_sql_params,
     max_number,
     picks,
 )
@@ -307,9 +308,11 @@ DATED = "features_dated_strictly_before_draw"
 COVER = "features_cover_every_draw"
 
 
-def sql_audits(conn, params: dict, expectations: list[CheckResult]) -> list[CheckResult]:
+def sql_audits(conn, params: dict, expectations: list[CheckResult],
+               verdict: tuple) -> list[CheckResult]:
     """The audits after the expectations (`expectations`: their results): every valid number
     once per draw and every count equal to a recount from bronze (CELL_KINDS), then AUDITS.
+    `verdict`: the row of features_cells_clean.sql (`verdict(conn, params)`).
 
     A one-pass verdict goes first (features_cells_clean.sql: no cell grid, no join of cells):
     cells valid and as many as the span's draws have valid numbers, every count checked
@@ -319,7 +322,7 @@ def sql_audits(conn, params: dict, expectations: list[CheckResult]) -> list[Chec
     otherwise it runs and reports exactly what it finds.
     """
     (distinct,) = [r.success for r in expectations if r.expectation == DISTINCT_NUMBERS.name]
-    cells_clean, dated_clean, covered = run_sql(conn, CELLS_VERDICT_SQL, params).fetchone()
+    cells_clean, dated_clean, covered, _ = verdict
     if cells_clean and distinct:
         results = passed_kinds(CELLS_VERDICT_SQL, CELL_KINDS)
     else:
@@ -333,18 +336,27 @@ def sql_audits(conn, params: dict, expectations: list[CheckResult]) -> list[Chec
     return results
 
 
+def verdict(conn, params: dict) -> tuple:
+    """features_cells_clean.sql's row: (cells_clean, dated_clean, covered, audited_rows)."""
+    return run_sql(conn, CELLS_VERDICT_SQL, params).fetchone()
+
+
 def _run(conn, game: Game, params: dict, rows_name: str, *, gx: bool) -> list[CheckResult]:
     t0 = time.perf_counter()
-    params, rows, counted = opening(conn, game, params, "quality/features_staged_count.sql",
-                                    rows_name)
-    results = [counted]
+    params = {**params, **era_sql_params(game)}
+    run_sql(conn, "quality/silver_gate_memory.sql")
+    # The verdict's pass over the audited rows counts them too: no count query of their own
+    # (a scan of every staged row, ~4% of a gate).
+    found = verdict(conn, params)
+    results = [rows_counted(rows_name, found[3])]
     if gx:
         results += validate_summary(gx_runner.frame_from_sql(conn, SUMMARY_SQL, params), game)
     else:
         results += summary_in_sql(conn, params)
     t1 = time.perf_counter()
-    results += sql_audits(conn, params, results)
-    log.info("features suite: %d rows, expectations %.3fs (%s), SQL audits %.3fs", rows,
+    results += sql_audits(conn, params, results, found)
+    log.info("features suite: %d rows, verdict and expectations %.3fs (%s), SQL audits %.3fs",
+             found[3],
              t1 - t0, "GX" if gx else "SQL", time.perf_counter() - t1)
     return results
 

@@ -10,6 +10,8 @@
 -- covered: features_cover_draws.sql would report nothing, given clean distinct cells (every
 --   bronze draw of the span then has rows, when it has a valid number): also every draw
 --   marker of the write on a draw of the span (or on the game's first draw, exempt).
+-- audited_rows: how many rows are audited (each meets at most one draw-and-ball row, as the
+--   eras do not overlap, and one positions row), so the gate needs no count query of its own.
 -- Where a verdict is false the gate runs that audit, for the violations and their samples.
 -- Why cheaper: no cell grid is generated, sorted or joined. Per ball type, number and range
 -- epoch, the positions (rn: place in the epoch) of the bronze draws that drew it, ascending
@@ -68,11 +70,12 @@ with eras as (
     cross join lateral (values (0, d.white_min, d.white_max, d.white_epoch, d.white_rn),
                                (1, d.special_min, d.special_max, d.special_epoch, d.special_rn))
         c(ball, lo, hi, epoch, rn)
-), expected as (  -- the cells the audited span must hold: each draw's two ranges
-    select coalesce(sum(greatest(hi - lo + 1, 0)), 0) as cells,
-           (select bool_and(white_max >= white_min or special_max >= special_min) from draws
-            where draw_date >= (select first_day from audited_span)) as draws_have_cells
-    from per_ball where draw_date >= (select first_day from audited_span)
+), expected as (  -- the cells the audited span must hold: each draw's two ranges (from the
+                  -- draws: half per_ball's rows)
+    select coalesce(sum(greatest(white_max - white_min + 1, 0)
+                        + greatest(special_max - special_min + 1, 0)), 0) as cells,
+           bool_and(white_max >= white_min or special_max >= special_min) as draws_have_cells
+    from draws where draw_date >= (select first_day from audited_span)
 ), marks as (  -- the write's draw markers (or the published ones of the range)
     select draw_date from staging.feature_draws where staging_id = %(staging_id)s
     union all
@@ -82,15 +85,17 @@ with eras as (
                         and coalesce(%(date_to)s::date, 'infinity')
 ), stray_marks as (  -- markers on no bronze draw of the span, after the game's first draw
     select count(*) as marks from marks m
-    where m.draw_date not in (select draw_date from per_ball
+    where m.draw_date not in (select draw_date from draws
                               where draw_date >= (select first_day from audited_span))
       and m.draw_date > (select min(draw_date) from bronze.draws where game = %(game)s)
 ), hits as (  -- positions (rn) of the draws of a number's epoch that drew it, ascending
     select ball, number, epoch, array_agg(distinct rn::int order by rn::int) as at
-    from (select 0 as ball, unnest(whites) as number, epoch, rn, lo, hi
-          from per_ball where ball = 0
+    from (select 0 as ball, unnest(whites) as number, white_epoch as epoch, white_rn as rn,
+                 white_min as lo, white_max as hi
+          from draws  -- the draws, not per_ball: half the rows to read and filter
           union all
-          select 1, special_ball, epoch, rn, lo, hi from per_ball where ball = 1) h
+          select 1, special_ball, special_epoch, special_rn, special_min, special_max
+          from draws) h
     where number between lo and hi
     group by ball, number, epoch
 ), checked as (  -- bounds first (a CASE: subscripts stay small integers), then positions
@@ -134,5 +139,6 @@ select v.invalid = 0 and v.wrong = 0 and v.cells = x.cells as cells_clean,
        -- with clean, distinct cells every bronze draw of the span has rows: cover finds
        -- nothing unless a draw has no valid number or a marker lies outside the draws
        v.invalid = 0 and v.cells = x.cells and coalesce(x.draws_have_cells, true)
-           and m.marks = 0 as covered
+           and m.marks = 0 as covered,
+       v.cells as audited_rows
 from verdict v, expected x, stray_marks m

@@ -7,7 +7,7 @@
 -- One hash aggregation, no sort: distinct numbers are bits of two bigints (numbers 0-127)
 -- and distinct eras one when the smallest equals the largest; only a group outside those
 -- (a damaged write) counts them exactly, from its own rows (index on the staged draw dates).
-with eras as (
+with eras as materialized (  -- once: inlined, the rules' join re-ran the unnest per row
     select * from unnest(%(era_name)s::text[], %(era_start)s::date[], %(era_end)s::date[],
                          %(white_min)s::int[], %(white_max)s::int[], %(special_min)s::int[],
                          %(special_max)s::int[], %(white_epoch)s::date[],

@@ -200,7 +200,9 @@ def _stage(conn, first_row: int | None = None) -> tuple[str, dict]:
 def _both(conn, params: dict) -> tuple[bool, bool, list, list]:
     """(cells clean: verdict and distinct numbers, dated clean, the full recount's rows, the
     gate's audit results); the gate's results must be the full queries'."""
-    from pipeline.db import run_sql
+    from psycopg import sql
+
+    from pipeline.db import load_sql, run_sql
     from pipeline.silver import features
     from pipeline.silver.audit import audit, audit_kinds
 
@@ -210,11 +212,17 @@ def _both(conn, params: dict) -> tuple[bool, bool, list, list]:
         (distinct,) = [
             r.success for r in summary if r.expectation == features.DISTINCT_NUMBERS.name
         ]
-        cells_clean, dated_clean, covered = run_sql(
-            conn, features.CELLS_VERDICT_SQL, params
-        ).fetchone()
+        found = features.verdict(conn, params)
+        cells_clean, dated_clean, covered, audited_rows = found
+        # the verdict's count of the audited rows is the gate's: every row, once (as the
+        # summary's rows, one per draw and ball type, hold them)
+        summed = sql.SQL("select coalesce(sum(numbers), 0) from ({}) s").format(
+            sql.SQL(load_sql(features.SUMMARY_SQL) + "\n")
+        )
+        numbers = conn.execute(summed, params).fetchone()[0]
+        assert audited_rows == numbers
         rows = run_sql(conn, features.CELLS_SQL, params).fetchall()
-        gate = features.sql_audits(conn, params, summary)
+        gate = features.sql_audits(conn, params, summary, found)
         full = audit_kinds(conn, features.CELLS_SQL, params, features.CELL_KINDS) + [
             audit(conn, name, path, params) for name, path in features.AUDITS
         ]
