@@ -83,8 +83,15 @@ def _operator_class():
         "network_mode": os.environ.get("PIPELINE_STEP_NETWORK", "bridge"),
         "docker_url": os.environ.get("DOCKER_HOST", "unix://var/run/docker.sock"),
         "mount_tmp_dir": False,
-        "environment": {"PYTHONWARNINGS": "ignore", "TQDM_DISABLE": "1"},
+        "environment": {"PYTHONWARNINGS": "ignore", "TQDM_DISABLE": "1", **_blas_settings()},
     }
+
+
+def _blas_settings() -> dict[str, str]:
+    """The worker's OpenBLAS settings, for its step containers. OpenBLAS picks its kernels by
+    CPU unless OPENBLAS_CORETYPE says otherwise, and kernels differ in the last bits of a fit's
+    scores: without these a container computes unlike a local step on the same worker."""
+    return {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS_")}
 
 
 def build_dag(game: Game) -> DAG:

@@ -111,6 +111,19 @@ def test_docker_runner_builds_docker_operators(airflow_home, monkeypatch):
         assert task.retries >= 1 and task.execution_timeout is not None
 
 
+def test_docker_steps_get_the_workers_openblas_settings(airflow_home, monkeypatch):
+    """A container picks OpenBLAS kernels like a local step of the same worker (a different
+    kernel changes a fitted model's scores in their last bits)."""
+    from airflow.dag_processing.dagbag import DagBag
+
+    monkeypatch.setenv("PIPELINE_STEP_RUNNER", "docker")
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+    bag = DagBag(dag_folder=str(DAGS))
+    assert bag.import_errors == {}
+    for task in bag.get_dag("powerball_medallion").tasks:
+        assert task.environment["OPENBLAS_CORETYPE"] == "Haswell"
+
+
 def test_params_have_titles_and_descriptions_in_the_serialized_dag(dagbag):
     """What the trigger form shows: the serialized DAG (what the api-server reads) carries a
     title and a description for every Param."""
