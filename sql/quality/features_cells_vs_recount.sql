@@ -16,11 +16,10 @@
 -- The gate runs it only when features_cells_clean.sql (the same verdict in one cheaper pass)
 -- finds something: this query names the violations and their samples.
 with eras as (
-    select * from unnest(%(era_start)s::date[], %(era_end)s::date[], %(white_min)s::int[],
-                         %(white_max)s::int[], %(special_min)s::int[], %(special_max)s::int[],
-                         %(white_epoch)s::date[], %(special_epoch)s::date[])
-        as e(era_start, era_end, white_min, white_max, special_min, special_max,
-             white_epoch, special_epoch)
+    select * from staging.game_eras(
+        %(era_name)s::text[], %(era_start)s::date[], %(era_end)s::date[], %(white_min)s::int[],
+        %(white_max)s::int[], %(special_min)s::int[], %(special_max)s::int[],
+        %(white_epoch)s::date[], %(special_epoch)s::date[]) e
 ), audited as materialized (
     select draw_date, ball_type, number, history_from, era_draws_before, hits_10, hits_25,
            hits_50, hits_100, hits_era, draws_since_seen, seen_in_era

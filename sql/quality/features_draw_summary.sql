@@ -8,12 +8,10 @@
 -- and distinct eras one when the smallest equals the largest; only a group outside those
 -- (a damaged write) counts them exactly, from its own rows (index on the staged draw dates).
 with eras as materialized (  -- once: inlined, the rules' join re-ran the unnest per row
-    select * from unnest(%(era_name)s::text[], %(era_start)s::date[], %(era_end)s::date[],
-                         %(white_min)s::int[], %(white_max)s::int[], %(special_min)s::int[],
-                         %(special_max)s::int[], %(white_epoch)s::date[],
-                         %(special_epoch)s::date[])
-        as e(era_name, era_start, era_end, white_min, white_max, special_min, special_max,
-             white_epoch, special_epoch)
+    select * from staging.game_eras(
+        %(era_name)s::text[], %(era_start)s::date[], %(era_end)s::date[], %(white_min)s::int[],
+        %(white_max)s::int[], %(special_min)s::int[], %(special_max)s::int[],
+        %(white_epoch)s::date[], %(special_epoch)s::date[]) e
 ), audited as not materialized (  -- inlined at each use (the exact fallbacks read few rows)
     select game, draw_date, era, ball_type, number, history_from, as_of_draw_date,
            era_draws_before, hits_10, hits_25, hits_50, hits_100, hits_era, draws_since_seen,

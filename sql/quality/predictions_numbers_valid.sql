@@ -2,10 +2,10 @@
 -- are not five distinct ascending numbers in the era's white range, whose special ball is
 -- outside the era's range, or whose era is not the target's era (eras from the game definition).
 with eras as (
-    select * from unnest(%(era_name)s::text[], %(era_start)s::date[], %(era_end)s::date[],
-                         %(white_min)s::int[], %(white_max)s::int[], %(special_min)s::int[],
-                         %(special_max)s::int[])
-        as e(era_name, era_start, era_end, white_min, white_max, special_min, special_max)
+    select * from staging.game_eras(
+        %(era_name)s::text[], %(era_start)s::date[], %(era_end)s::date[], %(white_min)s::int[],
+        %(white_max)s::int[], %(special_min)s::int[], %(special_max)s::int[],
+        %(white_epoch)s::date[], %(special_epoch)s::date[]) e
 ), audited as (
     select * from staging.audited_predictions(%(staging_id)s::uuid, %(published)s::boolean,
                                               %(game)s::text, %(date_from)s::date,

@@ -6,9 +6,10 @@
 -- Each source gives one part per (model, target, ball type); a key with more than one part
 -- (never written by the store) has its numbers counted one by one.
 with eras as (
-    select * from unnest(%(era_start)s::date[], %(era_end)s::date[], %(white_min)s::int[],
-                         %(white_max)s::int[], %(special_min)s::int[], %(special_max)s::int[])
-        as e(era_start, era_end, white_min, white_max, special_min, special_max)
+    select * from staging.game_eras(
+        %(era_name)s::text[], %(era_start)s::date[], %(era_end)s::date[], %(white_min)s::int[],
+        %(white_max)s::int[], %(special_min)s::int[], %(special_max)s::int[],
+        %(white_epoch)s::date[], %(special_epoch)s::date[]) e
 ), sets as (
     select distinct model_name, target_draw_date from staging.predictions
     where staging_id = %(staging_id)s
