@@ -4,7 +4,7 @@
 -- only the text of each configuration). Grain: one config_id. Runs are grouped on what the
 -- configuration is made of first, so the hash and the text are computed once a configuration
 -- instead of once a run.
-select left(md5(c.model_name || '|' || c.model_version || '|' || c.params::text), 12)
+select gold.config_id(c.model_name, c.model_version, c.params)
            as config_id,
        (jsonb_build_object('model_version', c.model_version) || c.params)::text as config
 from (

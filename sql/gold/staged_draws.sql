@@ -14,7 +14,7 @@
 -- carries them instead of a second query returning a row per draw and ball type.
 with totals as (
     select s.model_name,
-           left(md5(r.model_name || '|' || r.model_version || '|' || r.params::text), 12)
+           gold.config_id(r.model_name, r.model_version, r.params)
                as config_id,
            s.era, s.target_draw_date, count(*) as k, sum(s.white_matches) as white,
            count(*) filter (where s.special_match) as special,

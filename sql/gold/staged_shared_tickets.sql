@@ -10,7 +10,7 @@ from (
            count(*) over (partition by model_name, config_id, era, target_draw_date) as k
     from (
         select s.model_name,
-               left(md5(r.model_name || '|' || r.model_version || '|' || r.params::text), 12)
+               gold.config_id(r.model_name, r.model_version, r.params)
                    as config_id,
                s.era, s.target_draw_date, s.ticket, s.white_1, s.white_2, s.white_3,
                s.white_4, s.white_5, s.special_ball, s.prize_usd
