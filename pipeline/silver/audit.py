@@ -56,11 +56,17 @@ def passed_kinds(sql_file: str, expectations: dict[str, str], *,
             for expectation in expectations.values()]
 
 
-def opening(conn, game, params: dict, count_sql: str, rows_name: str):
-    """What a silver gate does first: its session's memory settings, the era parameters bound,
-    the audited rows counted (none is a failure). Returns (params, rows, that CheckResult)."""
-    params = {**params, **era_sql_params(game)}
+def prepare(conn, game, params: dict) -> dict:
+    """What a silver gate does first: its session's memory settings; returns `params` with the
+    era parameters bound."""
     run_sql(conn, "quality/silver_gate_memory.sql")
+    return {**params, **era_sql_params(game)}
+
+
+def opening(conn, game, params: dict, count_sql: str, rows_name: str):
+    """prepare, then the audited rows counted (none is a failure). Returns (params, rows, that
+    CheckResult)."""
+    params = prepare(conn, game, params)
     rows = run_sql(conn, count_sql, params).fetchone()[0]
     return params, rows, rows_counted(rows_name, rows)
 

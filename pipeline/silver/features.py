@@ -45,14 +45,13 @@ from pipeline.games import Game, get_game
 from pipeline.quality import gate, gx_runner, partitions
 from pipeline.quality.gate import Spec, expect, expect_greater
 from pipeline.quality.results import CheckResult
-from pipeline.silver.audit import audit, audit_kinds, passed_kinds, rows_counted
+from pipeline.silver.audit import audit, audit_kinds, passed_kinds, prepare, rows_counted
 from pipeline.silver.copy import copy_frame, copy_frame_binary
 from pipeline.silver.eras import (
     BALLS,
     ball_range,
     epoch_starts,
     era_positions,
-    era_sql_params,
     max_number,
     picks,
 )
@@ -343,8 +342,7 @@ def verdict(conn, params: dict) -> tuple:
 
 def _run(conn, game: Game, params: dict, rows_name: str, *, gx: bool) -> list[CheckResult]:
     t0 = time.perf_counter()
-    params = {**params, **era_sql_params(game)}
-    run_sql(conn, "quality/silver_gate_memory.sql")
+    params = prepare(conn, game, params)
     # The verdict's pass over the audited rows counts them too: no count query of their own
     # (a scan of every staged row, ~4% of a gate).
     found = verdict(conn, params)
